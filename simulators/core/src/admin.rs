@@ -4,9 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::OriginalUri;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -101,7 +102,10 @@ pub(crate) fn router(core: SimCore, sim: Arc<dyn Simulator>) -> Router {
         .route("/reset", post(reset))
         .route("/state", get(export_state).put(import_state))
         .route("/requests", get(list_requests).delete(clear_requests))
-        .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
         .route("/faults/{id}", delete(remove_fault))
         .route("/clock", get(read_clock).put(set_clock))
         .route("/clock/advance", post(advance_clock))
@@ -113,14 +117,15 @@ pub(crate) fn router(core: SimCore, sim: Arc<dyn Simulator>) -> Router {
 /// Adds the admin fallbacks once every admin route (core and platform) is in.
 pub(crate) fn finish(admin: Router) -> Router {
     admin
-        .method_not_allowed_fallback(|req: Request| async move {
+        // Nested under `/__sim`, the router sees stripped paths: name the original.
+        .method_not_allowed_fallback(|method: Method, OriginalUri(uri): OriginalUri| async move {
             AdminError {
                 status: StatusCode::METHOD_NOT_ALLOWED,
-                message: format!("method {} not allowed on {}", req.method(), req.uri().path()),
+                message: format!("method {method} not allowed on {}", uri.path()),
             }
         })
-        .fallback(|req: Request| async move {
-            AdminError::not_found(format!("no admin route {} {}", req.method(), req.uri().path()))
+        .fallback(|method: Method, OriginalUri(uri): OriginalUri| async move {
+            AdminError::not_found(format!("no admin route {method} {}", uri.path()))
         })
 }
 

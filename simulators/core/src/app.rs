@@ -220,11 +220,15 @@ impl App {
 
     /// The finished router: platform routes, `/__sim/`, middleware.
     pub fn into_router(self) -> Router {
-        let not_found = self.not_found.unwrap_or_else(|| Arc::new(default_not_found));
+        let not_found = self
+            .not_found
+            .unwrap_or_else(|| Arc::new(default_not_found));
         let not_allowed = self
             .method_not_allowed
             .unwrap_or_else(|| Arc::new(default_method_not_allowed));
-        let too_large = self.too_large.unwrap_or_else(|| Arc::new(default_too_large));
+        let too_large = self
+            .too_large
+            .unwrap_or_else(|| Arc::new(default_too_large));
 
         let admin = admin::router(self.core.clone(), self.sim.clone()).merge(self.admin);
         let admin = admin::finish(admin).layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT));
@@ -284,7 +288,11 @@ fn default_not_found(parts: &Parts) -> Response {
 fn default_method_not_allowed(parts: &Parts) -> Response {
     core_error(
         StatusCode::METHOD_NOT_ALLOWED,
-        format!("method {} not allowed on {}", parts.method, parts.uri.path()),
+        format!(
+            "method {} not allowed on {}",
+            parts.method,
+            parts.uri.path()
+        ),
     )
 }
 
@@ -374,10 +382,16 @@ async fn middleware(State(mw): State<Arc<Middleware>>, req: Request, next: Next)
             }
             match fault.reply {
                 Some(reply) => fault_response(reply),
-                None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+                None => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
             }
         }
-        None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        None => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
     };
     entry.status = Some(resp.status().as_u16());
     core.journal.record(entry);
@@ -411,7 +425,8 @@ fn journal_headers(h: &axum::http::HeaderMap) -> std::collections::BTreeMap<Stri
 
 fn fault_response(reply: FaultReply) -> Response {
     let mut resp = Response::new(Body::from(Bytes::from(reply.body)));
-    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (k, v) in reply.headers {
         // Validated when the rule was added.
         if let (Ok(k), Ok(v)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {

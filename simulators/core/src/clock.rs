@@ -191,7 +191,10 @@ mod tests {
         let clock = Clock::system();
         clock.set(datetime!(2030-01-01 00:00:00 UTC));
         assert_eq!(clock.mode(), ClockMode::Manual);
-        assert_eq!(clock.unix(), datetime!(2030-01-01 00:00:00 UTC).unix_timestamp());
+        assert_eq!(
+            clock.unix(),
+            datetime!(2030-01-01 00:00:00 UTC).unix_timestamp()
+        );
     }
 
     #[test]

@@ -198,7 +198,8 @@ impl Faults {
 
     /// Validates and stores a rule; returns its view (with its id).
     pub fn add(&self, spec: FaultSpec) -> Result<FaultView, FaultError> {
-        let pattern = PathPattern::new(&spec.path).map_err(|e| FaultError::Pattern(e.to_string()))?;
+        let pattern =
+            PathPattern::new(&spec.path).map_err(|e| FaultError::Pattern(e.to_string()))?;
         if let Some(s) = spec.status {
             if !(100..=599).contains(&s) {
                 return Err(FaultError::BadStatus(s));
@@ -302,8 +303,10 @@ mod tests {
     #[test]
     fn answers_the_next_n_matching_requests_then_retires() {
         let f = Faults::default();
-        f.add(spec(json!({"method": "POST", "path": "/x", "status": 503, "times": 2})))
-            .unwrap();
+        f.add(spec(
+            json!({"method": "POST", "path": "/x", "status": 503, "times": 2}),
+        ))
+        .unwrap();
         assert!(f.take("GET", "/x").is_none());
         assert!(f.take("POST", "/y").is_none());
         assert_eq!(f.take("POST", "/x").unwrap().reply.unwrap().status, 503);
@@ -343,15 +346,20 @@ mod tests {
     #[test]
     fn bodies_get_a_content_type() {
         let f = Faults::default();
-        f.add(spec(json!({"path": "/j", "status": 400, "body": {"message": "x"}})))
-            .unwrap();
+        f.add(spec(
+            json!({"path": "/j", "status": 400, "body": {"message": "x"}}),
+        ))
+        .unwrap();
         f.add(spec(json!({"path": "/t", "status": 400, "body": "plain"})))
             .unwrap();
         f.add(spec(json!({"path": "/h", "status": 400, "body": "<x/>", "headers": {"Content-Type": "text/xml"}})))
             .unwrap();
         let j = f.take("GET", "/j").unwrap().reply.unwrap();
         assert_eq!(j.body, br#"{"message":"x"}"#);
-        assert!(j.headers.contains(&("content-type".into(), "application/json".into())));
+        assert!(
+            j.headers
+                .contains(&("content-type".into(), "application/json".into()))
+        );
         let t = f.take("GET", "/t").unwrap().reply.unwrap();
         assert_eq!(t.body, b"plain");
         let h = f.take("GET", "/h").unwrap().reply.unwrap();
@@ -363,10 +371,22 @@ mod tests {
         let f = Faults::default();
         let cases = [
             (json!({"path": "/a"}), FaultError::NoEffect),
-            (json!({"path": "/a", "drop": true, "status": 500}), FaultError::DropWithAnswer),
-            (json!({"path": "/a", "body": "x"}), FaultError::AnswerWithoutStatus),
-            (json!({"path": "/a", "status": 99}), FaultError::BadStatus(99)),
-            (json!({"path": "/a", "status": 500, "times": 0}), FaultError::ZeroTimes),
+            (
+                json!({"path": "/a", "drop": true, "status": 500}),
+                FaultError::DropWithAnswer,
+            ),
+            (
+                json!({"path": "/a", "body": "x"}),
+                FaultError::AnswerWithoutStatus,
+            ),
+            (
+                json!({"path": "/a", "status": 99}),
+                FaultError::BadStatus(99),
+            ),
+            (
+                json!({"path": "/a", "status": 500, "times": 0}),
+                FaultError::ZeroTimes,
+            ),
             (
                 json!({"path": "/a", "status": 500, "headers": {"bad header": "x"}}),
                 FaultError::BadHeader("bad header".into()),

@@ -190,7 +190,9 @@ mod tests {
         j.record(entry("POST", "/b"));
         let all = j.list(&JournalFilter::default());
         assert_eq!(
-            all.iter().map(|e| (e.seq, e.path.as_str())).collect::<Vec<_>>(),
+            all.iter()
+                .map(|e| (e.seq, e.path.as_str()))
+                .collect::<Vec<_>>(),
             [(1, "/a"), (2, "/b")]
         );
     }

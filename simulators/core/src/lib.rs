@@ -62,7 +62,7 @@ pub mod server;
 pub mod webhooks;
 
 pub use admin::{AdminError, AdminJson};
-pub use app::{App, CoreConfig, Simulator, SimCore};
+pub use app::{App, CoreConfig, SimCore, Simulator};
 pub use clock::Clock;
 pub use faults::Faults;
 pub use ids::IdSeq;

@@ -111,9 +111,7 @@ impl<T> TimedQueue<T> {
     pub fn schedule(&mut self, due: OffsetDateTime, item: T) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let at = self
-            .items
-            .partition_point(|s| (s.due, s.seq) <= (due, seq));
+        let at = self.items.partition_point(|s| (s.due, s.seq) <= (due, seq));
         self.items.insert(at, Scheduled { due, seq, item });
     }
 
@@ -191,7 +189,8 @@ mod tests {
     fn round_trips_through_json() {
         let mut q = TimedQueue::default();
         q.schedule(datetime!(2025-01-01 00:00:10 UTC), 7u64);
-        let back: TimedQueue<u64> = serde_json::from_value(serde_json::to_value(&q).unwrap()).unwrap();
+        let back: TimedQueue<u64> =
+            serde_json::from_value(serde_json::to_value(&q).unwrap()).unwrap();
         assert_eq!(back.len(), 1);
         assert_eq!(back.next_due(), Some(datetime!(2025-01-01 00:00:10 UTC)));
     }

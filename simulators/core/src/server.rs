@@ -84,7 +84,10 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(GRACE, graceful.shutdown()).await.is_err() {
+    if tokio::time::timeout(GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
         tracing::warn!("connections still open after the grace period; closing them");
     }
     Ok(())
@@ -187,16 +190,14 @@ mod tests {
     use axum::routing::get;
 
     fn app() -> Router {
-        Router::new()
-            .route("/hello", get(|| async { "hi" }))
-            .route(
-                "/drop",
-                get(|| async {
-                    let mut r = Response::new(Body::empty());
-                    r.extensions_mut().insert(DropConnection);
-                    r
-                }),
-            )
+        Router::new().route("/hello", get(|| async { "hi" })).route(
+            "/drop",
+            get(|| async {
+                let mut r = Response::new(Body::empty());
+                r.extensions_mut().insert(DropConnection);
+                r
+            }),
+        )
     }
 
     #[tokio::test]
@@ -233,7 +234,10 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        assert!(refused, "server still accepting after its handle was dropped");
+        assert!(
+            refused,
+            "server still accepting after its handle was dropped"
+        );
     }
 
     #[tokio::test]
@@ -242,7 +246,10 @@ mod tests {
         let err = reqwest::get(format!("{}/drop", handle.base_url()))
             .await
             .unwrap_err();
-        assert!(err.is_request() || err.is_connect() || err.is_body(), "{err:?}");
+        assert!(
+            err.is_request() || err.is_connect() || err.is_body(),
+            "{err:?}"
+        );
     }
 
     #[test]

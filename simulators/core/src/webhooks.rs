@@ -277,7 +277,9 @@ mod tests {
 
     use axum::{Router, http::StatusCode, routing::post};
 
-    async fn receiver(fail_first: usize) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>) {
+    async fn receiver(
+        fail_first: usize,
+    ) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>) {
         let hits = Arc::new(AtomicUsize::new(0));
         let h = hits.clone();
         let app = Router::new().route(
@@ -347,7 +349,10 @@ mod tests {
         let d = &hooks.log()[0];
         assert_eq!(d.state, DeliveryState::GaveUp);
         assert_eq!(d.attempts.len(), 3);
-        assert_eq!(d.attempts[2].error.as_deref(), Some("receiver answered 503"));
+        assert_eq!(
+            d.attempts[2].error.as_deref(),
+            Some("receiver answered 503")
+        );
         assert_eq!(hits.load(Ordering::SeqCst), 3);
     }
 
@@ -364,7 +369,11 @@ mod tests {
         assert!(hooks.idle(Duration::from_secs(10)).await);
         let d = &hooks.log()[0];
         assert_eq!(d.state, DeliveryState::GaveUp);
-        assert!(d.attempts.iter().all(|a| a.status.is_none() && a.error.is_some()));
+        assert!(
+            d.attempts
+                .iter()
+                .all(|a| a.status.is_none() && a.error.is_some())
+        );
     }
 
     #[tokio::test]

@@ -37,7 +37,9 @@ impl DemoError {
         match self {
             DemoError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             DemoError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            DemoError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            DemoError::MethodNotAllowed(_) => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+            }
             DemoError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             DemoError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             DemoError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -48,6 +50,10 @@ impl DemoError {
 impl IntoResponse for DemoError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
-        (status, Json(json!({ "error": code, "message": self.to_string() }))).into_response()
+        (
+            status,
+            Json(json!({ "error": code, "message": self.to_string() })),
+        )
+            .into_response()
     }
 }

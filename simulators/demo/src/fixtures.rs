@@ -72,7 +72,11 @@ fn parse(text: &str, path: &Path) -> Result<State, FixtureError> {
     let seed: Seed = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
     let state = State {
         token: seed.token,
-        notes: seed.notes.into_iter().map(|n| (n.id, n)).collect::<BTreeMap<_, _>>(),
+        notes: seed
+            .notes
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect::<BTreeMap<_, _>>(),
         ids: IdSeq::starting_at(seed.next_note_id),
         webhook_url: None,
         pending: TimedQueue::default(),
@@ -99,7 +103,10 @@ mod tests {
         std::fs::create_dir_all(dir.join("demo")).unwrap();
         std::fs::write(dir.join("demo/seed.json"), r#"{"token": "x", "next_note_id": 1, "notes": [{"id": 5, "text": "a", "status": "draft", "created_at": "x", "published_at": null}]}"#).unwrap();
         let err = load(Some(&dir)).unwrap_err().to_string();
-        assert!(err.contains("demo/seed.json") && err.contains("not below the next id"), "{err}");
+        assert!(
+            err.contains("demo/seed.json") && err.contains("not below the next id"),
+            "{err}"
+        );
         std::fs::write(dir.join("demo/seed.json"), "{").unwrap();
         let err = load(Some(&dir)).unwrap_err().to_string();
         assert!(err.starts_with("invalid demo fixture"), "{err}");

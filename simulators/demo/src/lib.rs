@@ -155,7 +155,14 @@ pub struct DemoSim;
 impl DemoSim {
     /// The default fixture on `127.0.0.1:0`, with a system clock.
     pub async fn start() -> std::io::Result<DemoHandle> {
-        Self::start_with(CoreConfig::default(), fixtures::default_state(), "127.0.0.1:0".parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))).await
+        Self::start_with(
+            CoreConfig::default(),
+            fixtures::default_state(),
+            "127.0.0.1:0"
+                .parse()
+                .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0))),
+        )
+        .await
     }
 
     /// Any core settings, fixture and address.

@@ -87,7 +87,9 @@ impl State {
             .get_mut(&id)
             .ok_or_else(|| DemoError::NotFound(format!("note {id} not found")))?;
         if note.status == NoteStatus::Published {
-            return Err(DemoError::Conflict(format!("note {id} is already published")));
+            return Err(DemoError::Conflict(format!(
+                "note {id} is already published"
+            )));
         }
         note.status = NoteStatus::Published;
         note.published_at = Some(rfc3339(now));
@@ -119,10 +121,17 @@ impl State {
                 return Err(format!("note under key {k} has id {}", n.id));
             }
             if n.id >= self.ids.peek() {
-                return Err(format!("note id {} is not below the next id {}", n.id, self.ids.peek()));
+                return Err(format!(
+                    "note id {} is not below the next id {}",
+                    n.id,
+                    self.ids.peek()
+                ));
             }
             if (n.status == NoteStatus::Published) != n.published_at.is_some() {
-                return Err(format!("note {}: published_at must be set exactly when published", n.id));
+                return Err(format!(
+                    "note {}: published_at must be set exactly when published",
+                    n.id
+                ));
             }
         }
         Ok(())
@@ -164,7 +173,10 @@ mod tests {
     #[test]
     fn refuses_empty_and_unknown() {
         let mut s = empty();
-        assert!(matches!(s.create_note("", T0), Err(DemoError::BadRequest(_))));
+        assert!(matches!(
+            s.create_note("", T0),
+            Err(DemoError::BadRequest(_))
+        ));
         assert_eq!(s.ids.peek(), 1, "a refused note takes no id");
         assert!(matches!(s.publish(9, T0), Err(DemoError::NotFound(_))));
         assert!(matches!(s.delete(9), Err(DemoError::NotFound(_))));

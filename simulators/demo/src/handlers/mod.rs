@@ -39,7 +39,11 @@ impl FromRequestParts<Arc<Demo>> for Authed {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         let ok = given.is_some_and(|t| demo.lock().token == t);
-        if ok { Ok(Authed) } else { Err(DemoError::Unauthorized) }
+        if ok {
+            Ok(Authed)
+        } else {
+            Err(DemoError::Unauthorized)
+        }
     }
 }
 

@@ -100,7 +100,9 @@ pub(crate) async fn set_webhook(
     let DemoJson(sub) = body?;
     if let Some(url) = &sub.url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(DemoError::BadRequest("url must be http:// or https://".into()));
+            return Err(DemoError::BadRequest(
+                "url must be http:// or https://".into(),
+            ));
         }
     }
     demo.lock().webhook_url = sub.url.clone();
