@@ -1,0 +1,118 @@
+//! The simulators `cartsim serve` knows: one [`Entry`] each in [`SIMULATORS`].
+//!
+//! # Adding a platform
+//!
+//! Add one entry to [`SIMULATORS`] and one builder function beside it. The entry names
+//! the simulator, its default port and its port flag with the flag's `CARTSIM_*` env
+//! twin; the command line grows the flag by itself (see [`crate::cli`]), and
+//! `--only`, the banner and shutdown pick the entry up too. For Magento:
+//!
+//! ```text
+//! Entry {
+//!     name: "magento",
+//!     default_port: 8081,
+//!     port_flag: "magento-port",
+//!     port_env: "CARTSIM_MAGENTO_PORT",
+//!     build: build_magento,
+//! },
+//! ```
+//!
+//! with `fn build_magento(core, fixtures) -> Result<Built, String>` loading the
+//! platform's fixture from `fixtures/magento/` and returning its [`App`] and its
+//! [`Simulator`]. Default ports come from DESIGN.md: gateway 8080, Magento 8081,
+//! Snipcart 8082, PrintXpand 8083, Tunetoo 8084; the demo sits apart on 8089.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sim_core::{App, SimCore, Simulator};
+
+/// A simulator assembled and ready to serve.
+pub struct Built {
+    /// Its router with the core services and `/__sim/` mounted.
+    pub app: App,
+    /// The simulator itself, for its credentials (the banner line).
+    pub sim: Arc<dyn Simulator>,
+}
+
+/// Assembles one simulator on `core`, seeded from the fixture directory (the embedded
+/// default fixture when `None`, or when the directory holds no fixture for it). The
+/// error is one line that names the file and the cause.
+pub type Build = fn(core: SimCore, fixtures: Option<&Path>) -> Result<Built, String>;
+
+/// One simulator `cartsim serve` can run.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// Name, as `--only` takes it and the banner prints it (`"magento"`).
+    pub name: &'static str,
+    /// Port it listens on unless told otherwise.
+    pub default_port: u16,
+    /// Long flag that sets the port, without dashes (`"magento-port"`).
+    pub port_flag: &'static str,
+    /// Env twin of the port flag (`"CARTSIM_MAGENTO_PORT"`).
+    pub port_env: &'static str,
+    /// How to assemble it.
+    pub build: Build,
+}
+
+/// Every simulator `cartsim serve` runs, in the order it starts and prints them.
+pub static SIMULATORS: &[Entry] = &[Entry {
+    name: "demo",
+    default_port: 8089,
+    port_flag: "demo-port",
+    port_env: "CARTSIM_DEMO_PORT",
+    build: build_demo,
+}];
+
+/// The entry called `name`, if any.
+pub fn find(name: &str) -> Option<&'static Entry> {
+    SIMULATORS.iter().find(|e| e.name == name)
+}
+
+/// The registered names, comma-separated, for error messages.
+pub fn known_names() -> String {
+    SIMULATORS
+        .iter()
+        .map(|e| e.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn build_demo(core: SimCore, fixtures: Option<&Path>) -> Result<Built, String> {
+    let fixture = sim_demo::fixtures::load(fixtures).map_err(|e| e.to_string())?;
+    let (app, demo) = sim_demo::app(core, fixture);
+    Ok(Built { app, sim: demo })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_ports_and_flags_are_unique_and_follow_the_convention() {
+        for (i, e) in SIMULATORS.iter().enumerate() {
+            assert_eq!(e.port_flag, format!("{}-port", e.name));
+            assert_eq!(
+                e.port_env,
+                format!("CARTSIM_{}_PORT", e.name.to_uppercase().replace('-', "_"))
+            );
+            for other in &SIMULATORS[i + 1..] {
+                assert_ne!(e.name, other.name);
+                assert_ne!(
+                    e.default_port, other.default_port,
+                    "{} / {}",
+                    e.name, other.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_entry_builds_from_its_embedded_fixture() {
+        for e in SIMULATORS {
+            let built = (e.build)(SimCore::new(Default::default()), None)
+                .unwrap_or_else(|m| panic!("{}: {m}", e.name));
+            assert_eq!(built.sim.platform(), e.name);
+        }
+    }
+}
