@@ -1,0 +1,331 @@
+//! Step definitions, one module per domain concept (STYLE 2.5), and what they share.
+//!
+//! - [`http`]: raw HTTP, reusable by every platform folder (send, status, JSON at a
+//!   pointer, headers, remembering values).
+//! - [`sim`]: the `/__sim/` admin API (faults, clock, journal, reset, state, lifecycle).
+//! - [`webhooks`]: a receiver inside the test process, and the delivery log.
+//! - [`demo`]: starting the demo service; platform vocabulary only.
+//!
+//! Shared here: the [`Sandbox`] a Background step starts, the [`Outcome`] of the last
+//! call, the `{method}` and `{path}` parameters, `{name}` interpolation, and the one HTTP
+//! client (every call bounded by [`HTTP_TIMEOUT`]).
+
+pub(crate) mod demo;
+pub(crate) mod http;
+pub(crate) mod sim;
+pub(crate) mod webhooks;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail};
+use cucumber::Parameter;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::ContractWorld;
+
+/// Time limit of every HTTP call a step makes.
+pub(crate) const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a step returns: an error fails the step with its message.
+pub(crate) type StepResult = anyhow::Result<()>;
+
+/// The one HTTP client of the run (its pool is shared by every scenario).
+pub(crate) fn client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(HTTP_TIMEOUT)
+            .connect_timeout(HTTP_TIMEOUT)
+            .build()
+            .expect("an HTTP client with default TLS settings")
+    })
+}
+
+/// `{method}`: an HTTP method in capitals.
+#[derive(Debug, Parameter)]
+#[param(name = "method", regex = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS")]
+pub(crate) struct HttpMethod(pub(crate) Method);
+
+impl FromStr for HttpMethod {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Method::from_bytes(s.as_bytes())
+            .map(HttpMethod)
+            .map_err(|e| format!("bad method {s:?}: {e}"))
+    }
+}
+
+/// `{path}`: a path starting with `/`, query string allowed, no spaces.
+#[derive(Debug, Parameter)]
+#[param(name = "path", regex = r"/\S*")]
+pub(crate) struct RequestPath(pub(crate) String);
+
+impl FromStr for RequestPath {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(RequestPath(s.to_owned()))
+    }
+}
+
+/// The instance a scenario talks to: started in-process, or a running `cartsim serve`.
+#[derive(Debug)]
+pub(crate) struct Sandbox {
+    /// Platform name, as `/__sim/info` gives it.
+    pub(crate) platform: &'static str,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub(crate) base_url: String,
+    /// The header `Given I am authenticated` adds.
+    pub(crate) auth: Option<(String, String)>,
+    /// Keeps an in-process instance running; it shuts down when the scenario ends.
+    pub(crate) _instance: Option<Instance>,
+}
+
+/// An in-process simulator, held for its lifetime.
+#[derive(Debug)]
+#[expect(
+    dead_code,
+    reason = "held, never read: dropping the handle shuts the instance down"
+)]
+pub(crate) enum Instance {
+    /// The demo notes service.
+    Demo(sim_demo::DemoHandle),
+}
+
+/// A message: status line aside, what a response or a received webhook carries.
+#[derive(Debug, Clone)]
+pub(crate) struct Message {
+    /// Headers.
+    pub(crate) headers: HeaderMap,
+    /// Body as text (lossy UTF-8).
+    pub(crate) body: String,
+}
+
+impl Message {
+    /// The body as JSON, or an error quoting it.
+    pub(crate) fn json(&self) -> anyhow::Result<Value> {
+        serde_json::from_str(&self.body)
+            .map_err(|e| anyhow!("the body is not JSON ({e}): {:?}", self.body))
+    }
+}
+
+/// What the last step looked at.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// A response.
+    Response {
+        /// Status code.
+        status: u16,
+        /// Headers and body.
+        message: Message,
+    },
+    /// No response: the connection failed, was dropped, or timed out.
+    Failed {
+        /// Whether the call hit [`HTTP_TIMEOUT`].
+        timeout: bool,
+        /// The whole error chain.
+        error: String,
+    },
+    /// A webhook the scenario's receiver got (`When I look at received webhook …`).
+    Webhook(Message),
+}
+
+impl Outcome {
+    /// The headers and body, for responses and received webhooks.
+    pub(crate) fn message(&self) -> anyhow::Result<&Message> {
+        match self {
+            Outcome::Response { message, .. } | Outcome::Webhook(message) => Ok(message),
+            Outcome::Failed { error, .. } => bail!("the last call got no response: {error}"),
+        }
+    }
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// Sent as `application/json`.
+    Json(Value),
+    /// Sent as written (`application/json` unless the scenario set a content type).
+    Raw(String),
+}
+
+/// `{name}` → the remembered value, for every `{identifier}` in `text`. Other braces
+/// (JSON objects, globs like `{a,b}`) stay as written; an identifier nobody remembered
+/// is an error, so a typo cannot pass silently.
+pub(crate) fn interpolate(text: &str, named: &HashMap<String, String>) -> anyhow::Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let ident_len = after
+            .char_indices()
+            .find(|&(i, c)| !(c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())))
+            .map_or(after.len(), |(i, _)| i);
+        if ident_len > 0 && after[ident_len..].starts_with('}') {
+            let name = &after[..ident_len];
+            let value = named.get(name).ok_or_else(|| {
+                let mut known: Vec<_> = named.keys().collect();
+                known.sort();
+                anyhow!("nothing remembered as {{{name}}} (remembered: {known:?})")
+            })?;
+            out.push_str(value);
+            rest = &after[ident_len + 1..];
+        } else {
+            out.push('{');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// How a remembered JSON value is interpolated: strings bare (so `"{id}"` and `/{id}`
+/// both work), anything else as JSON text.
+pub(crate) fn remembered(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The JSON value `expected` stands for: itself parsed as JSON when it parses, else a
+/// JSON string.
+pub(crate) fn expected_json(expected: &str) -> Value {
+    serde_json::from_str(expected).unwrap_or_else(|_| Value::String(expected.to_owned()))
+}
+
+/// The docstring of a step, as Gherkin means it: the lines between the delimiters,
+/// without the line break after the opening one or before the closing one (the parser
+/// keeps both), or an error naming the step.
+pub(crate) fn docstring(step: &cucumber::gherkin::Step) -> anyhow::Result<&str> {
+    let raw = step
+        .docstring
+        .as_deref()
+        .ok_or_else(|| anyhow!("step {:?} needs a docstring", step.value))?;
+    let text = raw
+        .strip_prefix("\r\n")
+        .or_else(|| raw.strip_prefix('\n'))
+        .unwrap_or(raw);
+    let text = text.trim_end_matches([' ', '\t']);
+    Ok(text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text))
+}
+
+impl ContractWorld {
+    /// The running instance, or an error saying which step starts one.
+    pub(crate) fn sandbox(&self) -> anyhow::Result<&Sandbox> {
+        self.sandbox.as_ref().ok_or_else(|| {
+            anyhow!("no simulator in this scenario: start one with a Background step such as `Given a demo simulator`")
+        })
+    }
+
+    /// The last outcome, or an error.
+    pub(crate) fn last(&self) -> anyhow::Result<&Outcome> {
+        self.last
+            .as_ref()
+            .ok_or_else(|| anyhow!("no request has been sent yet in this scenario"))
+    }
+
+    /// The last outcome's headers and body.
+    pub(crate) fn last_message(&self) -> anyhow::Result<&Message> {
+        self.last()?.message()
+    }
+
+    /// The last outcome's body as JSON.
+    pub(crate) fn last_json(&self) -> anyhow::Result<Value> {
+        self.last_message()?.json()
+    }
+
+    /// Sends a request to the sandbox. `scenario_headers` adds the scenario's headers
+    /// (platform calls); admin calls go without them. Never fails on a transport error:
+    /// that is an [`Outcome::Failed`] for the scenario to judge.
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Body>,
+        scenario_headers: bool,
+    ) -> anyhow::Result<Outcome> {
+        let url = format!("{}{path}", self.sandbox()?.base_url);
+        let mut req = client().request(method, &url);
+        let mut has_content_type = false;
+        if scenario_headers {
+            for (k, v) in &self.headers {
+                has_content_type |= k.eq_ignore_ascii_case("content-type");
+                req = req.header(k, v);
+            }
+        }
+        req = match body {
+            None => req,
+            Some(Body::Json(v)) => req.json(&v),
+            Some(Body::Raw(text)) => {
+                if !has_content_type {
+                    req = req.header("content-type", "application/json");
+                }
+                req.body(text)
+            }
+        };
+        Ok(match req.send().await {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
+                match resp.bytes().await {
+                    Ok(bytes) => Outcome::Response {
+                        status,
+                        message: Message {
+                            headers,
+                            body: String::from_utf8_lossy(&bytes).into_owned(),
+                        },
+                    },
+                    Err(e) => failed(&e),
+                }
+            }
+            Err(e) => failed(&e),
+        })
+    }
+
+    /// An admin call that must succeed (2xx, JSON body); returns the JSON.
+    pub(crate) async fn admin(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
+        let what = format!("{method} {path}");
+        let outcome = self.call(method, path, body.map(Body::Json), false).await?;
+        match outcome {
+            Outcome::Response { status, message } if (200..300).contains(&status) => message
+                .json()
+                .map_err(|e| anyhow!("{what} answered {status}, but {e}")),
+            Outcome::Response { status, message } => {
+                bail!("{what} answered {status}: {}", message.body)
+            }
+            Outcome::Failed { error, .. } => bail!("{what} got no response: {error}"),
+            Outcome::Webhook(_) => bail!("{what}: not an HTTP response"),
+        }
+    }
+}
+
+fn failed(e: &reqwest::Error) -> Outcome {
+    use std::error::Error as _;
+    let mut error = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        error.push_str(": ");
+        error.push_str(&s.to_string());
+        src = s.source();
+    }
+    Outcome::Failed {
+        timeout: e.is_timeout(),
+        error,
+    }
+}
