@@ -121,19 +121,18 @@ impl Clock {
         };
     }
 
-    /// Returns a clock to its starting point: a system clock loses its offset, a manual
-    /// clock goes back to `manual_start` when given.
+    /// Returns a clock to its starting point: `manual_start` when given (a manual
+    /// clock's first instant), otherwise wall time with no offset, even if the clock was
+    /// frozen by [`Clock::set`] since.
     pub(crate) fn reset_to(&self, manual_start: Option<OffsetDateTime>) {
-        let mut inner = self.lock();
-        match (&mut *inner, manual_start) {
-            (_, Some(at)) => {
-                *inner = Inner::Manual {
-                    now: at.to_offset(time::UtcOffset::UTC),
-                }
-            }
-            (Inner::System { offset }, None) => *offset = Duration::ZERO,
-            (Inner::Manual { .. }, None) => {}
-        }
+        *self.lock() = match manual_start {
+            Some(at) => Inner::Manual {
+                now: at.to_offset(time::UtcOffset::UTC),
+            },
+            None => Inner::System {
+                offset: Duration::ZERO,
+            },
+        };
     }
 }
 
@@ -184,6 +183,15 @@ mod tests {
         assert!(clock.unix() >= before + 3600);
         clock.reset_to(None);
         assert!(clock.unix() < before + 3600);
+    }
+
+    #[test]
+    fn reset_thaws_a_system_clock_that_was_frozen() {
+        let clock = Clock::system();
+        clock.set(datetime!(2030-01-01 00:00:00 UTC));
+        clock.reset_to(None);
+        assert_eq!(clock.mode(), ClockMode::System);
+        assert!(clock.now() < datetime!(2030-01-01 00:00:00 UTC));
     }
 
     #[test]
