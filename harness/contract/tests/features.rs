@@ -33,7 +33,7 @@ const FEATURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../features");
 /// Feature folders (`features/<name>/`) that have a live target. `core` has none: it is
 /// sim-core's own contract, played through the demo service, which fakes no real
 /// service. A platform joins this list when its live credentials can be configured.
-const LIVE_FOLDERS: &[&str] = &[];
+const LIVE_FOLDERS: &[&str] = &["magento"];
 
 /// Where scenarios run; chosen once per run by `CARTSIM_TARGET`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +128,9 @@ pub(crate) struct ContractWorld {
     pub(crate) named: HashMap<String, String>,
     /// A webhook receiver inside this process, when the scenario started one.
     pub(crate) receiver: Option<Receiver>,
+    /// OAuth 1.0a signing of every platform request (`Given I am authenticated as the
+    /// integration`), with the scenario's deliberate mistakes.
+    pub(crate) oauth: Option<steps::magento::OAuthSigning>,
 }
 
 impl ContractWorld {
@@ -139,6 +142,7 @@ impl ContractWorld {
             last: None,
             named: HashMap::new(),
             receiver: None,
+            oauth: None,
         }
     }
 }

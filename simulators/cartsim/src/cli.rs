@@ -63,6 +63,16 @@ pub struct ServeArgs {
     #[arg(long, env = "CARTSIM_BODY_LIMIT", value_name = "BYTES")]
     pub body_limit: Option<usize>,
 
+    /// Install prefix every Magento REST path sits under (`/magento-2.4.0` makes the
+    /// seed trace's paths work verbatim).
+    #[arg(
+        long,
+        env = "CARTSIM_MAGENTO_BASE_PATH",
+        value_name = "PATH",
+        default_value = ""
+    )]
+    pub magento_base_path: String,
+
     /// Ports set by the registry's port flags, by simulator name; a simulator missing
     /// here listens on its default port.
     #[arg(skip)]
@@ -79,6 +89,7 @@ impl ServeArgs {
             log_format: LogFormat::Pretty,
             journal_size: sim_core::journal::DEFAULT_CAPACITY,
             body_limit: None,
+            magento_base_path: String::new(),
             ports: BTreeMap::new(),
         }
     }

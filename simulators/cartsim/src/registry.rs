@@ -17,9 +17,9 @@
 //! },
 //! ```
 //!
-//! with `fn build_magento(core, fixtures) -> Result<Built, String>` loading the
-//! platform's fixture from `fixtures/magento/` and returning its [`App`] and its
-//! [`Simulator`]. Default ports come from DESIGN.md: gateway 8080, Magento 8081,
+//! with `fn build_magento(core, setup) -> Result<Built, String>` loading the
+//! platform's fixture from `fixtures/magento/` (see [`Setup`]) and returning its
+//! [`App`] and its [`Simulator`]. Default ports come from DESIGN.md: gateway 8080, Magento 8081,
 //! Snipcart 8082, PrintXpand 8083, Tunetoo 8084; the demo sits apart on 8089.
 
 use std::path::Path;
@@ -35,10 +35,20 @@ pub struct Built {
     pub sim: Arc<dyn Simulator>,
 }
 
-/// Assembles one simulator on `core`, seeded from the fixture directory (the embedded
-/// default fixture when `None`, or when the directory holds no fixture for it). The
-/// error is one line that names the file and the cause.
-pub type Build = fn(core: SimCore, fixtures: Option<&Path>) -> Result<Built, String>;
+/// What a builder gets besides its core: where fixtures are and the platform options
+/// of the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Setup<'a> {
+    /// Fixture directory (the embedded default fixture when `None`, or when the
+    /// directory holds no fixture for the simulator).
+    pub fixtures: Option<&'a Path>,
+    /// Magento's install prefix (`--magento-base-path`), empty for none.
+    pub magento_base_path: &'a str,
+}
+
+/// Assembles one simulator on `core` as `setup` says. The error is one line that
+/// names the file and the cause.
+pub type Build = fn(core: SimCore, setup: Setup<'_>) -> Result<Built, String>;
 
 /// One simulator `cartsim serve` can run.
 #[derive(Debug, Clone, Copy)]
@@ -56,13 +66,22 @@ pub struct Entry {
 }
 
 /// Every simulator `cartsim serve` runs, in the order it starts and prints them.
-pub static SIMULATORS: &[Entry] = &[Entry {
-    name: "demo",
-    default_port: 8089,
-    port_flag: "demo-port",
-    port_env: "CARTSIM_DEMO_PORT",
-    build: build_demo,
-}];
+pub static SIMULATORS: &[Entry] = &[
+    Entry {
+        name: "magento",
+        default_port: 8081,
+        port_flag: "magento-port",
+        port_env: "CARTSIM_MAGENTO_PORT",
+        build: build_magento,
+    },
+    Entry {
+        name: "demo",
+        default_port: 8089,
+        port_flag: "demo-port",
+        port_env: "CARTSIM_DEMO_PORT",
+        build: build_demo,
+    },
+];
 
 /// The entry called `name`, if any.
 pub fn find(name: &str) -> Option<&'static Entry> {
@@ -78,8 +97,15 @@ pub fn known_names() -> String {
         .join(", ")
 }
 
-fn build_demo(core: SimCore, fixtures: Option<&Path>) -> Result<Built, String> {
-    let fixture = sim_demo::fixtures::load(fixtures).map_err(|e| e.to_string())?;
+fn build_magento(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
+    let fixture = sim_magento::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
+    let options = sim_magento::Options::with_base_path(setup.magento_base_path);
+    let (app, magento) = sim_magento::app(core, fixture, options);
+    Ok(Built { app, sim: magento })
+}
+
+fn build_demo(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
+    let fixture = sim_demo::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
     let (app, demo) = sim_demo::app(core, fixture);
     Ok(Built { app, sim: demo })
 }
@@ -110,7 +136,7 @@ mod tests {
     #[test]
     fn every_entry_builds_from_its_embedded_fixture() {
         for e in SIMULATORS {
-            let built = (e.build)(SimCore::new(Default::default()), None)
+            let built = (e.build)(SimCore::new(Default::default()), Setup::default())
                 .unwrap_or_else(|m| panic!("{}: {m}", e.name));
             assert_eq!(built.sim.platform(), e.name);
         }

@@ -14,7 +14,7 @@ use sim_core::{Clock, CoreConfig, SimCore, SimHandle, Simulator};
 use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
-use crate::registry::{self, Entry, SIMULATORS};
+use crate::registry::{self, Entry, SIMULATORS, Setup};
 
 /// Why `cartsim serve` could not start (or stop) cleanly. Each message is one line.
 #[derive(Debug)]
@@ -161,7 +161,11 @@ pub async fn start(args: &ServeArgs) -> Result<Running, ServeError> {
     let mut built = Vec::with_capacity(entries.len());
     for entry in entries {
         let core = SimCore::new(core_config(args));
-        let b = (entry.build)(core, fixtures.as_deref()).map_err(|message| ServeError::Build {
+        let setup = Setup {
+            fixtures: fixtures.as_deref(),
+            magento_base_path: &args.magento_base_path,
+        };
+        let b = (entry.build)(core, setup).map_err(|message| ServeError::Build {
             name: entry.name,
             message,
         })?;
@@ -359,7 +363,16 @@ mod tests {
         let err = select(&["demo".into(), "nosuch".into()])
             .unwrap_err()
             .to_string();
-        assert_eq!(err, r#"unknown simulator "nosuch" in --only (known: demo)"#);
+        assert_eq!(
+            err,
+            r#"unknown simulator "nosuch" in --only (known: magento, demo)"#
+        );
+        let order: Vec<_> = select(&["demo".into(), "magento".into()])
+            .unwrap()
+            .iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(order, ["magento", "demo"]);
         assert_eq!(
             select(&["".into(), " ".into()]).unwrap().len(),
             SIMULATORS.len()

@@ -36,6 +36,9 @@ fn cartsim(args: &[&str], envs: &[(&str, &str)], cwd: &Path) -> Cartsim {
             cmd.env_remove(key);
         }
     }
+    // These tests exercise the binary through the demo service; the Magento test below
+    // opts in with an explicit `--only`.
+    cmd.env("CARTSIM_ONLY", "demo");
     cmd.envs(envs.iter().copied());
     let mut child = cmd.spawn().expect("the cartsim binary starts");
 
@@ -272,7 +275,7 @@ fn an_unknown_simulator_in_only_fails_listing_the_known_names() {
     assert!(!status.success(), "exit {status}");
     assert_eq!(
         one_line(&sim.stderr()),
-        r#"cartsim: unknown simulator "nosuch" in --only (known: demo)"#
+        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, demo)"#
     );
 }
 
@@ -323,6 +326,47 @@ fn a_fixtures_dir_is_read_when_given() {
     assert_eq!(creds, ["token=from-the-dir"]);
     let (_, info) = get_json(&format!("{url}/__sim/info"));
     assert_eq!(info["credentials"]["token"], "from-the-dir");
+
+    assert!(sim.terminate().success());
+}
+
+#[test]
+fn serve_runs_magento_under_its_install_prefix() {
+    let cwd = TempDir::new("magento");
+    let mut sim = cartsim(
+        &[
+            "serve",
+            "--only",
+            "magento",
+            "--magento-port",
+            "0",
+            "--magento-base-path",
+            "/magento-2.4.0",
+        ],
+        &[],
+        &cwd.0,
+    );
+
+    let (name, url, creds) = fields(&sim.next_line());
+    assert_eq!(name, "magento");
+    assert!(
+        creds.contains(&"consumer_key=0uhhig77uio82511tzfvv3ffidovtmif".to_owned()),
+        "{creds:?}"
+    );
+    let (status, info) = get_json(&format!("{url}/__sim/info"));
+    assert_eq!(status, 200);
+    assert_eq!(info["platform"], "magento");
+    assert_eq!(info["version"], "2.4.0");
+    // Unsigned: Magento's ACL refusal, under the prefix; without it, no route.
+    let (status, body) = get_json(&format!("{url}/magento-2.4.0/rest/V1/store/storeViews"));
+    assert_eq!(status, 401);
+    assert_eq!(
+        body["message"],
+        "The consumer isn't authorized to access %resources."
+    );
+    let (status, body) = get_json(&format!("{url}/rest/V1/store/storeViews"));
+    assert_eq!(status, 404);
+    assert_eq!(body["message"], "Request does not match any route.");
 
     assert!(sim.terminate().success());
 }

@@ -5,6 +5,7 @@
 //! - [`sim`]: the `/__sim/` admin API (faults, clock, journal, reset, state, lifecycle).
 //! - [`webhooks`]: a receiver inside the test process, and the delivery log.
 //! - [`demo`]: starting the demo service; platform vocabulary only.
+//! - [`magento`]: starting Magento, OAuth 1.0a signing and its deliberate mistakes, tokens.
 //!
 //! Shared here: the [`Sandbox`] a Background step starts, the [`Outcome`] of the last
 //! call, the `{method}` and `{path}` parameters, `{name}` interpolation, and the one HTTP
@@ -12,6 +13,7 @@
 
 pub(crate) mod demo;
 pub(crate) mod http;
+pub(crate) mod magento;
 pub(crate) mod sim;
 pub(crate) mod webhooks;
 
@@ -96,6 +98,8 @@ pub(crate) struct Sandbox {
 pub(crate) enum Instance {
     /// The demo notes service.
     Demo(sim_demo::DemoHandle),
+    /// A Magento store.
+    Magento(sim_magento::MagentoHandle),
 }
 
 /// A message: status line aside, what a response or a received webhook carries.
@@ -256,12 +260,16 @@ impl ContractWorld {
         scenario_headers: bool,
     ) -> anyhow::Result<Outcome> {
         let url = format!("{}{path}", self.sandbox()?.base_url);
+        let method_text = method.as_str().to_owned();
         let mut req = client().request(method, &url);
         let mut has_content_type = false;
         if scenario_headers {
             for (k, v) in &self.headers {
                 has_content_type |= k.eq_ignore_ascii_case("content-type");
                 req = req.header(k, v);
+            }
+            if let Some(oauth) = self.oauth.as_ref().filter(|o| o.active) {
+                req = req.header("authorization", oauth.header(&method_text, &url));
             }
         }
         req = match body {

@@ -1,0 +1,291 @@
+//! Magento: starting a store (in-process, under `cartsim serve`, or live), signing
+//! requests with OAuth 1.0a the way an integration does, the deliberate mistakes the
+//! auth scenarios need, and admin tokens. Everything else goes through the generic
+//! steps, with paths such as `/rest/V1/products`.
+//!
+//! Every scenario starts at [`T0`], the seed trace's own time. OAuth timestamps are
+//! `T0` unless a step moves them; nonces are fresh for every request unless a step pins
+//! one.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{anyhow, bail};
+use cucumber::given;
+use reqwest::Method;
+use serde_json::{Value, json};
+use sim_core::{Clock, CoreConfig};
+use sim_magento::auth::oauth::{SignatureMethod, Signer};
+use sim_magento::{MagentoSim, Options};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::{Instance, Sandbox, StepResult, client};
+use crate::{ContractWorld, Target};
+
+/// The instant every Magento scenario starts at (the seed trace's first request).
+pub(crate) const T0: OffsetDateTime = datetime!(2025-07-21 20:49:08 UTC);
+const T0_TEXT: &str = "2025-07-21T20:49:08Z";
+
+/// Where `cartsim serve` runs Magento unless `CARTSIM_MAGENTO_URL` says otherwise.
+const DEFAULT_SERVE_URL: &str = "http://127.0.0.1:8081";
+
+/// How the scenario signs its platform requests.
+#[derive(Debug)]
+pub(crate) struct OAuthSigning {
+    signer: Signer,
+    /// Whether requests are signed now (`Given I am authenticated as the integration`).
+    pub(crate) active: bool,
+    /// A pinned nonce (`Given the OAuth nonce is …`), else a fresh one per request.
+    nonce: Option<String>,
+    /// The `oauth_timestamp` sent.
+    timestamp: i64,
+    /// Parameters overwritten after signing (`Given the OAuth parameter … is …`).
+    overrides: Vec<(String, Option<String>)>,
+    serial: AtomicU64,
+}
+
+impl OAuthSigning {
+    /// The `Authorization` header for `method` `url`.
+    pub(crate) fn header(&self, method: &str, url: &str) -> String {
+        let nonce = self.nonce.clone().unwrap_or_else(|| {
+            format!(
+                "contract{:024}",
+                self.serial.fetch_add(1, Ordering::Relaxed)
+            )
+        });
+        let header = self
+            .signer
+            .authorization(method, url, None, &nonce, self.timestamp);
+        if self.overrides.is_empty() {
+            return header;
+        }
+        let params = header.strip_prefix("OAuth ").unwrap_or(&header);
+        let mut pairs: Vec<(String, String)> = params
+            .split(',')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+            .collect();
+        for (name, value) in &self.overrides {
+            pairs.retain(|(k, _)| k != name);
+            if let Some(v) = value {
+                pairs.push((name.clone(), format!("\"{v}\"")));
+            }
+        }
+        let joined: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("OAuth {}", joined.join(","))
+    }
+}
+
+fn credential(info: &Value, name: &str) -> anyhow::Result<String> {
+    info["credentials"][name]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("no credentials.{name} in /__sim/info: {info}"))
+}
+
+fn env(name: &str) -> anyhow::Result<String> {
+    std::env::var(name).map_err(|_| anyhow!("CARTSIM_TARGET=live needs {name}"))
+}
+
+#[given("a Magento simulator")]
+async fn magento(w: &mut ContractWorld) -> StepResult {
+    w.sandbox = None;
+    w.oauth = None;
+    let (sandbox, signer) = match w.target {
+        Target::InProcess => {
+            let config = CoreConfig {
+                clock: Clock::manual(T0),
+                ..CoreConfig::default()
+            };
+            let handle = MagentoSim::start_with(
+                config,
+                sim_magento::fixtures::default_state(),
+                Options::default(),
+                "127.0.0.1:0".parse()?,
+            )
+            .await?;
+            let signer = handle.signer();
+            let sandbox = Sandbox {
+                platform: "magento",
+                base_url: handle.base_url().to_owned(),
+                auth: None,
+                _instance: Some(Instance::Magento(handle)),
+            };
+            (sandbox, Some(signer))
+        }
+        Target::Serve => {
+            let url = std::env::var("CARTSIM_MAGENTO_URL")
+                .unwrap_or_else(|_| DEFAULT_SERVE_URL.to_owned());
+            let sandbox = Sandbox {
+                platform: "magento",
+                base_url: url.trim_end_matches('/').to_owned(),
+                auth: None,
+                _instance: None,
+            };
+            (sandbox, None)
+        }
+        Target::Live => {
+            let url = env("CARTSIM_MAGENTO_URL")?;
+            let signer = Signer {
+                consumer_key: env("CARTSIM_MAGENTO_CONSUMER_KEY")?,
+                consumer_secret: env("CARTSIM_MAGENTO_CONSUMER_SECRET")?,
+                token: env("CARTSIM_MAGENTO_ACCESS_TOKEN")?,
+                token_secret: env("CARTSIM_MAGENTO_ACCESS_TOKEN_SECRET")?,
+                method: SignatureMethod::HmacSha256,
+            };
+            let sandbox = Sandbox {
+                platform: "magento",
+                base_url: url.trim_end_matches('/').to_owned(),
+                auth: None,
+                _instance: None,
+            };
+            (sandbox, Some(signer))
+        }
+    };
+    w.named.insert("base_url".into(), sandbox.base_url.clone());
+    w.sandbox = Some(sandbox);
+    let signer = match signer {
+        Some(s) => s,
+        None => {
+            // Under `serve`: back to the fixture, clock at T0, credentials from info.
+            w.admin(Method::POST, "/__sim/reset", None).await?;
+            w.admin(Method::PUT, "/__sim/clock", Some(json!({ "now": T0_TEXT })))
+                .await?;
+            let info = w.admin(Method::GET, "/__sim/info", None).await?;
+            Signer {
+                consumer_key: credential(&info, "consumer_key")?,
+                consumer_secret: credential(&info, "consumer_secret")?,
+                token: credential(&info, "access_token")?,
+                token_secret: credential(&info, "access_token_secret")?,
+                method: SignatureMethod::HmacSha256,
+            }
+        }
+    };
+    let timestamp = if w.target == Target::Live {
+        OffsetDateTime::now_utc().unix_timestamp()
+    } else {
+        T0.unix_timestamp()
+    };
+    w.named
+        .insert("consumer_key".into(), signer.consumer_key.clone());
+    w.named.insert("access_token".into(), signer.token.clone());
+    w.named
+        .insert("consumer_secret".into(), signer.consumer_secret.clone());
+    w.oauth = Some(OAuthSigning {
+        signer,
+        nonce: None,
+        timestamp,
+        overrides: Vec::new(),
+        serial: AtomicU64::new(1),
+        active: false,
+    });
+    Ok(())
+}
+
+impl ContractWorld {
+    fn signing(&mut self) -> anyhow::Result<&mut OAuthSigning> {
+        self.oauth
+            .as_mut()
+            .ok_or_else(|| anyhow!("start a Magento simulator first (`Given a Magento simulator`)"))
+    }
+}
+
+#[given("I am authenticated as the integration")]
+fn as_integration(w: &mut ContractWorld) -> StepResult {
+    w.headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    w.signing()?.active = true;
+    Ok(())
+}
+
+#[given(expr = "the OAuth nonce is {string}")]
+fn pinned_nonce(w: &mut ContractWorld, nonce: String) -> StepResult {
+    w.signing()?.nonce = Some(nonce);
+    Ok(())
+}
+
+#[given(expr = "the OAuth timestamp is {int}")]
+fn timestamp(w: &mut ContractWorld, ts: i64) -> StepResult {
+    w.signing()?.timestamp = ts;
+    Ok(())
+}
+
+#[given(expr = "the OAuth timestamp is {int} seconds ahead of the clock")]
+fn timestamp_ahead(w: &mut ContractWorld, ahead: i64) -> StepResult {
+    let now = T0.unix_timestamp();
+    w.signing()?.timestamp = now + ahead;
+    Ok(())
+}
+
+#[given(expr = "the OAuth signature method is {word}")]
+fn signature_method(w: &mut ContractWorld, method: String) -> StepResult {
+    let signing = w.signing()?;
+    signing.signer.method = match method.as_str() {
+        "HMAC-SHA1" => SignatureMethod::HmacSha1,
+        "HMAC-SHA256" => SignatureMethod::HmacSha256,
+        other => {
+            // Not something a signer can compute: send it as written.
+            signing
+                .overrides
+                .push(("oauth_signature_method".into(), Some(other.to_owned())));
+            return Ok(());
+        }
+    };
+    Ok(())
+}
+
+#[given(expr = "the consumer secret I sign with is {string}")]
+fn wrong_consumer_secret(w: &mut ContractWorld, secret: String) -> StepResult {
+    w.signing()?.signer.consumer_secret = secret;
+    Ok(())
+}
+
+#[given(expr = "the OAuth parameter {word} is {string}")]
+fn override_param(w: &mut ContractWorld, name: String, value: String) -> StepResult {
+    let value = super::interpolate(&value, &w.named)?;
+    w.signing()?.overrides.push((name, Some(value)));
+    Ok(())
+}
+
+#[given(expr = "the OAuth parameter {word} is left out")]
+fn drop_param(w: &mut ContractWorld, name: String) -> StepResult {
+    w.signing()?.overrides.push((name, None));
+    Ok(())
+}
+
+#[given("I have an admin token")]
+async fn admin_token(w: &mut ContractWorld) -> StepResult {
+    let (username, password) = match w.target {
+        Target::Live => (
+            env("CARTSIM_MAGENTO_ADMIN_USERNAME")?,
+            env("CARTSIM_MAGENTO_ADMIN_PASSWORD")?,
+        ),
+        _ => {
+            let info = w.admin(Method::GET, "/__sim/info", None).await?;
+            (
+                credential(&info, "admin_username")?,
+                credential(&info, "admin_password")?,
+            )
+        }
+    };
+    let url = format!("{}/rest/V1/integration/admin/token", w.sandbox()?.base_url);
+    let resp = client()
+        .post(&url)
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await?;
+    let status = resp.status();
+    let body: Value = resp.json().await?;
+    let Some(token) = body.as_str().filter(|_| status.is_success()) else {
+        bail!("POST {url} answered {status}: {body}");
+    };
+    if let Some(o) = w.oauth.as_mut() {
+        o.active = false;
+    }
+    w.headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    w.headers
+        .push(("Authorization".into(), format!("Bearer {token}")));
+    w.named.insert("admin_token".into(), token.to_owned());
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! `POST /V1/integration/admin/token` and `/V1/integration/customer/token`
+//! (reference §2.2, §2.3).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use super::Ctx;
+use crate::errors::{MResult, MagentoError};
+use crate::input;
+use crate::state::{BearerToken, TokenOwner};
+
+/// The 401 of a failed sign-in (wrong user, wrong password, inactive account).
+pub const SIGN_IN_INCORRECT: &str = "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.";
+/// The 2FA refusal.
+pub const USE_2FA: &str = "Please use the 2fa provider-specific endpoints to obtain a token.";
+
+fn credentials(ctx: &Ctx<'_>) -> MResult<(String, String)> {
+    let username = input::field(&ctx.body, "username");
+    let password = input::field(&ctx.body, "password");
+    let mut missing = Vec::new();
+    if username.is_none() {
+        missing.push("username");
+    }
+    if password.is_none() {
+        missing.push("password");
+    }
+    if !missing.is_empty() {
+        return Err(MagentoError::required_fields(&missing));
+    }
+    let username = input::to_string(username.unwrap_or(&Value::Null), "username")?;
+    let password = input::to_string(password.unwrap_or(&Value::Null), "password")?;
+    Ok((username, password))
+}
+
+/// A new token string: 32 `[a-z0-9]` characters before 2.4.4, a JWT from 2.4.4 on.
+/// Deterministic (from the token counter), so tests can predict nothing about it but
+/// its shape, and replays stay stable.
+fn mint(ctx: &mut Ctx<'_>, owner: &TokenOwner) -> String {
+    let serial = ctx.state.next.token;
+    ctx.state.next.token += 1;
+    let seed = format!("cartsim-token-{serial}-{owner:?}");
+    let digest = Sha256::digest(seed.as_bytes());
+    if ctx.state.is_244_or_later() {
+        let (uid, utypid) = match owner {
+            TokenOwner::Admin { user_id } => (*user_id, 2),
+            TokenOwner::Customer { customer_id } => (*customer_id, 3),
+        };
+        let header = URL_SAFE_NO_PAD.encode(br#"{"kid":"1","alg":"HS256"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(
+            json!({"uid": uid, "utypid": utypid, "iat": ctx.now.unix_timestamp(),
+                   "exp": ctx.now.unix_timestamp() + 3600})
+            .to_string(),
+        );
+        let sig = URL_SAFE_NO_PAD.encode(digest);
+        format!("{header}.{payload}.{sig}")
+    } else {
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// `POST /V1/integration/admin/token` → the token as a JSON string.
+pub fn admin_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let (username, password) = credentials(ctx)?;
+    let user = ctx
+        .state
+        .admins
+        .iter()
+        .find(|a| a.username.eq_ignore_ascii_case(&username) && a.is_active)
+        .filter(|a| a.password == password)
+        .map(|a| a.id)
+        .ok_or_else(|| MagentoError::unauthorized(SIGN_IN_INCORRECT))?;
+    if ctx.state.settings.two_factor_auth {
+        return Err(
+            MagentoError::unauthorized(USE_2FA).named([("active_providers", json!(["google"]))])
+        );
+    }
+    let owner = TokenOwner::Admin { user_id: user };
+    let token = mint(ctx, &owner);
+    let expires_at =
+        (ctx.now + Duration::hours(ctx.state.settings.admin_token_hours)).unix_timestamp();
+    ctx.state.push_token(BearerToken {
+        token: token.clone(),
+        owner,
+        expires_at,
+        revoked: false,
+    });
+    Ok(Value::String(token))
+}
+
+/// `POST /V1/integration/customer/token`. Customers arrive with part 2 of the
+/// simulator; until then every sign-in is refused the way Magento refuses an unknown
+/// email.
+pub fn customer_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let _ = credentials(ctx)?;
+    Err(MagentoError::unauthorized(SIGN_IN_INCORRECT))
+}

@@ -1,0 +1,357 @@
+//! The REST route table, one line a route, as `webapi.xml` declares them: method,
+//! path (`:param` segments), ACL resources, handler.
+
+use std::sync::LazyLock;
+
+use axum::http::Method;
+
+use crate::handlers::{Handler, catalog, msi, stores, tokens};
+
+/// Anonymous routes skip authentication entirely.
+pub const ANONYMOUS: &str = "anonymous";
+/// Routes for the logged-in customer only.
+pub const SELF: &str = "self";
+
+/// One declared route.
+pub struct Route {
+    /// Verb.
+    pub method: Method,
+    /// Path pattern, split on `/` (`:name` captures).
+    pub segments: Vec<Segment>,
+    /// ACL resources (any one grants access), or [`ANONYMOUS`] / [`SELF`].
+    pub resources: &'static [&'static str],
+    /// What answers it.
+    pub handler: Handler,
+    /// Pattern as written, for logs and COVERAGE.
+    pub pattern: &'static str,
+}
+
+/// A pattern segment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    /// Must equal.
+    Literal(&'static str),
+    /// Captures.
+    Param,
+}
+
+const STORE: &[&str] = &["Magento_Backend::store"];
+const ADMIN: &[&str] = &["Magento_Backend::admin"];
+const PRODUCTS: &[&str] = &["Magento_Catalog::products"];
+const SETS: &[&str] = &["Magento_Catalog::sets"];
+const CATEGORIES: &[&str] = &["Magento_Catalog::categories"];
+const CATALOG_INVENTORY: &[&str] = &["Magento_CatalogInventory::cataloginventory"];
+const SOURCE: &[&str] = &["Magento_InventoryApi::source"];
+const SOURCE_EDIT: &[&str] = &["Magento_InventoryApi::source_edit"];
+const STOCK: &[&str] = &["Magento_InventoryApi::stock"];
+const STOCK_EDIT: &[&str] = &["Magento_InventoryApi::stock_edit"];
+const STOCK_DELETE: &[&str] = &["Magento_InventoryApi::stock_delete"];
+const LINK: &[&str] = &["Magento_InventoryApi::stock_source_link"];
+const ITEM_ASSIGN: &[&str] = &["Magento_InventoryApi::stock_source_item_assign"];
+const SALES_STOCK: &[&str] = &["Magento_InventorySalesApi::stock"];
+const ANON: &[&str] = &[ANONYMOUS];
+
+type Decl = (Method, &'static str, &'static [&'static str], Handler);
+
+fn declarations() -> Vec<Decl> {
+    use Method as M;
+    vec![
+        // Stores and modules.
+        (M::GET, "/V1/store/storeViews", STORE, stores::store_views),
+        (M::GET, "/V1/store/storeGroups", STORE, stores::store_groups),
+        (M::GET, "/V1/store/websites", STORE, stores::websites),
+        (
+            M::GET,
+            "/V1/store/storeConfigs",
+            STORE,
+            stores::store_configs,
+        ),
+        (M::GET, "/V1/modules", ADMIN, stores::modules),
+        // Tokens.
+        (
+            M::POST,
+            "/V1/integration/admin/token",
+            ANON,
+            tokens::admin_token,
+        ),
+        (
+            M::POST,
+            "/V1/integration/customer/token",
+            ANON,
+            tokens::customer_token,
+        ),
+        // Catalog.
+        (M::GET, "/V1/products", PRODUCTS, catalog::search_products),
+        (M::POST, "/V1/products", PRODUCTS, catalog::post_product),
+        (
+            M::GET,
+            "/V1/products/types",
+            PRODUCTS,
+            catalog::product_types,
+        ),
+        (M::GET, "/V1/products/:sku", PRODUCTS, catalog::get_product),
+        (M::PUT, "/V1/products/:sku", PRODUCTS, catalog::put_product),
+        (
+            M::DELETE,
+            "/V1/products/:sku",
+            PRODUCTS,
+            catalog::delete_product,
+        ),
+        (
+            M::GET,
+            "/V1/products/attribute-sets/sets/list",
+            SETS,
+            catalog::attribute_sets,
+        ),
+        (
+            M::GET,
+            "/V1/products/attribute-sets/:attributeSetId",
+            SETS,
+            catalog::attribute_set,
+        ),
+        (M::GET, "/V1/categories", CATEGORIES, catalog::category_tree),
+        (
+            M::GET,
+            "/V1/categories/list",
+            CATEGORIES,
+            catalog::category_list,
+        ),
+        (
+            M::GET,
+            "/V1/categories/:categoryId",
+            CATEGORIES,
+            catalog::get_category,
+        ),
+        (
+            M::POST,
+            "/V1/categories",
+            CATEGORIES,
+            catalog::post_category,
+        ),
+        (
+            M::PUT,
+            "/V1/categories/:id",
+            CATEGORIES,
+            catalog::put_category,
+        ),
+        (
+            M::DELETE,
+            "/V1/categories/:categoryId",
+            CATEGORIES,
+            catalog::delete_category,
+        ),
+        // Legacy stock.
+        (
+            M::GET,
+            "/V1/stockItems/:productSku",
+            CATALOG_INVENTORY,
+            catalog::get_stock_item,
+        ),
+        (
+            M::PUT,
+            "/V1/products/:productSku/stockItems/:itemId",
+            CATALOG_INVENTORY,
+            catalog::put_stock_item,
+        ),
+        (
+            M::GET,
+            "/V1/stockStatuses/:productSku",
+            CATALOG_INVENTORY,
+            catalog::get_stock_status,
+        ),
+        // MSI.
+        (M::GET, "/V1/inventory/sources", SOURCE, msi::list_sources),
+        (
+            M::GET,
+            "/V1/inventory/sources/:sourceCode",
+            SOURCE,
+            msi::get_source,
+        ),
+        (
+            M::POST,
+            "/V1/inventory/sources",
+            SOURCE_EDIT,
+            msi::post_source,
+        ),
+        (
+            M::PUT,
+            "/V1/inventory/sources/:sourceCode",
+            SOURCE_EDIT,
+            msi::put_source,
+        ),
+        (M::GET, "/V1/inventory/stocks", STOCK, msi::list_stocks),
+        (
+            M::GET,
+            "/V1/inventory/stocks/:stockId",
+            STOCK,
+            msi::get_stock,
+        ),
+        (M::POST, "/V1/inventory/stocks", STOCK_EDIT, msi::post_stock),
+        (
+            M::PUT,
+            "/V1/inventory/stocks/:stockId",
+            STOCK_EDIT,
+            msi::put_stock,
+        ),
+        (
+            M::DELETE,
+            "/V1/inventory/stocks/:stockId",
+            STOCK_DELETE,
+            msi::delete_stock,
+        ),
+        (
+            M::GET,
+            "/V1/inventory/stock-source-links",
+            LINK,
+            msi::list_links,
+        ),
+        (
+            M::POST,
+            "/V1/inventory/stock-source-links",
+            LINK,
+            msi::save_links,
+        ),
+        (
+            M::POST,
+            "/V1/inventory/stock-source-links-delete",
+            LINK,
+            msi::delete_links,
+        ),
+        (
+            M::GET,
+            "/V1/inventory/get-sources-assigned-to-stock-ordered-by-priority/:stockId",
+            LINK,
+            msi::sources_by_priority,
+        ),
+        (
+            M::GET,
+            "/V1/inventory/source-items",
+            SOURCE,
+            msi::list_source_items,
+        ),
+        (
+            M::POST,
+            "/V1/inventory/source-items",
+            ITEM_ASSIGN,
+            msi::save_source_items,
+        ),
+        (
+            M::POST,
+            "/V1/inventory/source-items-delete",
+            ITEM_ASSIGN,
+            msi::delete_source_items,
+        ),
+        (
+            M::GET,
+            "/V1/inventory/get-product-salable-quantity/:sku/:stockId",
+            SALES_STOCK,
+            msi::salable_qty,
+        ),
+        (
+            M::GET,
+            "/V1/inventory/is-product-salable/:sku/:stockId",
+            SALES_STOCK,
+            msi::is_salable,
+        ),
+        (
+            M::GET,
+            "/V1/inventory/stock-resolver/:type/:code",
+            SALES_STOCK,
+            msi::stock_resolver,
+        ),
+    ]
+}
+
+/// Every route, built once.
+pub static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
+    declarations()
+        .into_iter()
+        .map(|(method, pattern, resources, handler)| Route {
+            method,
+            segments: pattern
+                .trim_matches('/')
+                .split('/')
+                .map(|s| match s.strip_prefix(':') {
+                    Some(_) => Segment::Param,
+                    None => Segment::Literal(s),
+                })
+                .collect(),
+            resources,
+            handler,
+            pattern,
+        })
+        .collect()
+});
+
+/// The route for `method` and the path segments after the store code, with its
+/// captured (raw, still percent-encoded) parameters. Literal segments beat
+/// parameters, so `/V1/products/types` is not the product `types`.
+pub fn find<'r>(method: &Method, segments: &[&str]) -> Option<(&'r Route, Vec<String>)>
+where
+    'r: 'static,
+{
+    let mut best: Option<(&Route, usize)> = None;
+    for route in ROUTES.iter() {
+        if route.method != *method || route.segments.len() != segments.len() {
+            continue;
+        }
+        let mut literals = 0;
+        let matched = route.segments.iter().zip(segments).all(|(p, s)| match p {
+            Segment::Literal(l) => {
+                literals += 1;
+                l == s
+            }
+            Segment::Param => !s.is_empty(),
+        });
+        if matched && best.is_none_or(|(_, n)| literals > n) {
+            best = Some((route, literals));
+        }
+    }
+    let (route, _) = best?;
+    let params = route
+        .segments
+        .iter()
+        .zip(segments)
+        .filter(|(p, _)| **p == Segment::Param)
+        .map(|(_, s)| (*s).to_owned())
+        .collect();
+    Some((route, params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_routes_beat_parameters() {
+        let (r, p) = find(&Method::GET, &["V1", "products", "types"]).unwrap();
+        assert_eq!(r.pattern, "/V1/products/types");
+        assert!(p.is_empty());
+        let (r, p) = find(&Method::GET, &["V1", "products", "test-001"]).unwrap();
+        assert_eq!(r.pattern, "/V1/products/:sku");
+        assert_eq!(p, ["test-001"]);
+        let (r, _) = find(&Method::GET, &["V1", "categories", "list"]).unwrap();
+        assert_eq!(r.pattern, "/V1/categories/list");
+    }
+
+    #[test]
+    fn wrong_method_or_empty_segment_does_not_match() {
+        assert!(find(&Method::PUT, &["V1", "modules"]).is_none());
+        assert!(find(&Method::GET, &["V1", "products", ""]).is_none());
+        assert!(find(&Method::GET, &["V1", "nothing"]).is_none());
+    }
+
+    #[test]
+    fn every_pattern_is_unique() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.segments == b.segments),
+                    "{} {} declared twice",
+                    a.method,
+                    a.pattern
+                );
+            }
+        }
+    }
+}

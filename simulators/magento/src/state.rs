@@ -1,0 +1,373 @@
+//! The whole state of one fake Magento store: plain data, serialisable (it is what
+//! `GET /__sim/state` exports), no HTTP. Domain operations live beside their types in
+//! [`crate::catalog`], [`crate::msi`] and [`crate::auth`].
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{AttributeSet, Category, Product};
+use crate::msi::{Reservation, Source, SourceItem, Stock, StockSourceLink};
+
+/// Bearer tokens kept per instance (oldest dropped first).
+pub const TOKEN_CAPACITY: usize = 10_000;
+
+/// One fake store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Magento version played (`"2.4.0"`): decides HMAC-SHA1 acceptance and other
+    /// version landmarks.
+    pub version: String,
+    /// Behaviour switches (store configuration).
+    #[serde(default)]
+    pub settings: Settings,
+    /// Websites, in the order `GET /V1/store/websites` lists them.
+    pub websites: Vec<Website>,
+    /// Store groups, in listing order.
+    pub store_groups: Vec<StoreGroup>,
+    /// Store views, in listing order (the seed lists `default` before `admin`).
+    pub store_views: Vec<StoreView>,
+    /// One configuration per real store view.
+    pub store_configs: Vec<StoreConfig>,
+    /// Enabled modules in load order.
+    pub modules: Vec<String>,
+    /// Admin users.
+    pub admins: Vec<AdminUser>,
+    /// Activated integrations (OAuth consumers with their access tokens).
+    pub integrations: Vec<Integration>,
+    /// Issued bearer tokens (admin and customer), oldest first.
+    #[serde(default)]
+    pub tokens: VecDeque<BearerToken>,
+    /// Product attribute sets.
+    pub attribute_sets: Vec<AttributeSet>,
+    /// Categories by id.
+    pub categories: BTreeMap<u64, Category>,
+    /// Products by id.
+    #[serde(default)]
+    pub products: BTreeMap<u64, Product>,
+    /// MSI sources, in creation order.
+    pub sources: Vec<Source>,
+    /// MSI stocks by id.
+    pub stocks: BTreeMap<u64, Stock>,
+    /// Stock–source links, in creation order.
+    pub stock_source_links: Vec<StockSourceLink>,
+    /// Source items, in creation order.
+    #[serde(default)]
+    pub source_items: Vec<SourceItem>,
+    /// Inventory reservations (written by orders, part 2).
+    #[serde(default)]
+    pub reservations: Vec<Reservation>,
+    /// Next ids.
+    pub next: NextIds,
+}
+
+/// Counters for every id the store hands out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextIds {
+    /// Next product entity id (the seed's is 282).
+    pub product_id: u64,
+    /// Next category id.
+    pub category_id: u64,
+    /// Next MSI stock id.
+    pub stock_id: u64,
+    /// Next reservation id.
+    #[serde(default = "one")]
+    pub reservation_id: u64,
+    /// Next bearer token serial.
+    #[serde(default = "one")]
+    pub token: u64,
+    /// Next masked-500 report serial.
+    #[serde(default = "one")]
+    pub report: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// Store configuration switches that change observable behaviour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `oauth/consumer/enable_integration_as_bearer` (2.4.4+): integration access
+    /// tokens accepted as bearer tokens. Before 2.4.4 they always are.
+    pub integration_as_bearer: bool,
+    /// `Magento_TwoFactorAuth` on: `POST /V1/integration/admin/token` refuses to issue.
+    pub two_factor_auth: bool,
+    /// Admin token lifetime in hours (Magento default 4).
+    pub admin_token_hours: i64,
+    /// Customer token lifetime in hours (Magento default 1).
+    pub customer_token_hours: i64,
+    /// OAuth timestamps further than this in the future are refused (Magento: 600 s).
+    pub oauth_max_future_skew_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            integration_as_bearer: false,
+            two_factor_auth: false,
+            admin_token_hours: 4,
+            customer_token_hours: 1,
+            oauth_max_future_skew_secs: 600,
+        }
+    }
+}
+
+/// A website.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Website {
+    /// Id (0 is the admin website).
+    pub id: u64,
+    /// Code (`base`).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Default store group.
+    pub default_group_id: u64,
+}
+
+/// A store group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreGroup {
+    /// Id.
+    pub id: u64,
+    /// Website.
+    pub website_id: u64,
+    /// Root category.
+    pub root_category_id: u64,
+    /// Default store view.
+    pub default_store_id: u64,
+    /// Name.
+    pub name: String,
+    /// Code.
+    pub code: String,
+}
+
+/// A store view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreView {
+    /// Id (0 is `admin`).
+    pub id: u64,
+    /// Code, as used in `/rest/{code}/V1/…`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Website.
+    pub website_id: u64,
+    /// Store group.
+    pub store_group_id: u64,
+    /// 1 active, 0 not.
+    pub is_active: u8,
+}
+
+/// `GET /V1/store/storeConfigs` entry, field for field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreConfig {
+    /// Store view id.
+    pub id: u64,
+    /// Store view code.
+    pub code: String,
+    /// Website.
+    pub website_id: u64,
+    /// `en_US`.
+    pub locale: String,
+    /// `USD`.
+    pub base_currency_code: String,
+    /// `USD`.
+    pub default_display_currency_code: String,
+    /// IANA zone (`America/Los_Angeles`); also decides store-local dates.
+    pub timezone: String,
+    /// `lbs` or `kgs`.
+    pub weight_unit: String,
+    /// Storefront URLs, as configured.
+    pub base_url: String,
+    /// .
+    pub base_link_url: String,
+    /// .
+    pub base_static_url: String,
+    /// .
+    pub base_media_url: String,
+    /// .
+    pub secure_base_url: String,
+    /// .
+    pub secure_base_link_url: String,
+    /// .
+    pub secure_base_static_url: String,
+    /// .
+    pub secure_base_media_url: String,
+}
+
+/// An admin user (for `POST /V1/integration/admin/token`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminUser {
+    /// Id.
+    pub id: u64,
+    /// Login.
+    pub username: String,
+    /// Password (plain: this is a fake).
+    pub password: String,
+    /// Inactive users cannot sign in.
+    #[serde(default = "yes")]
+    pub is_active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An activated integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Integration {
+    /// Integration id (also its OAuth consumer id).
+    pub id: u64,
+    /// Name.
+    pub name: String,
+    /// 32 characters.
+    pub consumer_key: String,
+    /// 32 characters.
+    pub consumer_secret: String,
+    /// 32 characters.
+    pub access_token: String,
+    /// 32 characters.
+    pub access_token_secret: String,
+    /// Inactive integrations authenticate but are granted nothing.
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// A revoked token fails with `Access token has been revoked`.
+    #[serde(default)]
+    pub revoked: bool,
+    /// ACL resources granted; `Magento_Backend::all` grants everything.
+    pub resources: Vec<String>,
+}
+
+/// Who a bearer token speaks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TokenOwner {
+    /// An admin user (all resources).
+    Admin {
+        /// The user.
+        user_id: u64,
+    },
+    /// A customer (`self` and `anonymous` only).
+    Customer {
+        /// The customer.
+        customer_id: u64,
+    },
+}
+
+/// An issued bearer token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BearerToken {
+    /// The token string.
+    pub token: String,
+    /// Owner.
+    pub owner: TokenOwner,
+    /// Unix time it stops working.
+    pub expires_at: i64,
+    /// Revoked tokens behave as no token.
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+impl State {
+    /// Checks the invariants an imported state must hold.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.version.split('.').count() < 2 {
+            return Err(format!("version {:?} is not like 2.4.0", self.version));
+        }
+        for i in &self.integrations {
+            for (what, v) in [
+                ("consumer_key", &i.consumer_key),
+                ("consumer_secret", &i.consumer_secret),
+                ("access_token", &i.access_token),
+                ("access_token_secret", &i.access_token_secret),
+            ] {
+                if v.len() != 32 {
+                    return Err(format!(
+                        "integration {}: {what} must be 32 characters",
+                        i.id
+                    ));
+                }
+            }
+        }
+        if let Some(max) = self.products.keys().next_back() {
+            if *max >= self.next.product_id {
+                return Err(format!(
+                    "next.product_id {} must be above every product id (max {max})",
+                    self.next.product_id
+                ));
+            }
+        }
+        if let Some(max) = self.stocks.keys().next_back() {
+            if *max >= self.next.stock_id {
+                return Err(format!(
+                    "next.stock_id {} must be above every stock id (max {max})",
+                    self.next.stock_id
+                ));
+            }
+        }
+        if let Some(max) = self.categories.keys().next_back() {
+            if *max >= self.next.category_id {
+                return Err(format!(
+                    "next.category_id {} must be above every category id (max {max})",
+                    self.next.category_id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `(major, minor, patch)` of [`State::version`]; unparsable parts count as 0.
+    pub fn version_tuple(&self) -> (u32, u32, u32) {
+        let mut it = self
+            .version
+            .split(['.', '-'])
+            .map(|p| p.parse::<u32>().unwrap_or(0));
+        (
+            it.next().unwrap_or(0),
+            it.next().unwrap_or(0),
+            it.next().unwrap_or(0),
+        )
+    }
+
+    /// True from 2.4.4 on (SHA1 refused, integration bearer opt-in, page_size echo).
+    pub fn is_244_or_later(&self) -> bool {
+        self.version_tuple() >= (2, 4, 4)
+    }
+
+    /// The store view with `code`.
+    pub fn store_view(&self, code: &str) -> Option<&StoreView> {
+        self.store_views.iter().find(|s| s.code == code)
+    }
+
+    /// The default store view of the default website (what `/rest/V1` runs in).
+    pub fn default_store_view(&self) -> Option<&StoreView> {
+        let website = self
+            .websites
+            .iter()
+            .find(|w| w.id != 0)
+            .or_else(|| self.websites.first())?;
+        let group = self
+            .store_groups
+            .iter()
+            .find(|g| g.id == website.default_group_id)?;
+        self.store_views
+            .iter()
+            .find(|s| s.id == group.default_store_id)
+    }
+
+    /// Store configuration of store view `id`.
+    pub fn store_config(&self, id: u64) -> Option<&StoreConfig> {
+        self.store_configs.iter().find(|c| c.id == id)
+    }
+
+    /// Remembers a bearer token, dropping the oldest past [`TOKEN_CAPACITY`].
+    pub fn push_token(&mut self, token: BearerToken) {
+        if self.tokens.len() >= TOKEN_CAPACITY {
+            self.tokens.pop_front();
+        }
+        self.tokens.push_back(token);
+    }
+}
