@@ -54,6 +54,7 @@ pub mod admin;
 pub mod app;
 pub mod clock;
 pub mod faults;
+pub mod fixtures;
 pub mod ids;
 pub mod journal;
 pub mod lifecycle;

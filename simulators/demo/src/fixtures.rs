@@ -3,7 +3,7 @@
 //! `DIR/demo/seed.json` instead when it exists.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use sim_core::{IdSeq, TimedQueue};
@@ -12,26 +12,7 @@ use crate::state::{Note, State};
 
 const EMBEDDED: &str = include_str!("../../../fixtures/demo/seed.json");
 
-/// A fixture file that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum FixtureError {
-    /// The file could not be read.
-    #[error("cannot read demo fixture {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not a valid demo fixture.
-    #[error("invalid demo fixture {path}: {reason}")]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
+pub use sim_core::fixtures::FixtureError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,32 +25,17 @@ struct Seed {
 
 /// The default fixture, as embedded.
 pub fn default_state() -> State {
-    parse(EMBEDDED, Path::new("<embedded>")).unwrap_or_else(|e| panic!("embedded fixture: {e}"))
+    parse(EMBEDDED).unwrap_or_else(|e| panic!("embedded demo fixture: {e}"))
 }
 
 /// The fixture from `dir/demo/seed.json` when `dir` is given and holds one, else the
 /// embedded default.
 pub fn load(dir: Option<&Path>) -> Result<State, FixtureError> {
-    let Some(dir) = dir else {
-        return Ok(default_state());
-    };
-    let path = dir.join("demo").join("seed.json");
-    if !path.exists() {
-        return Ok(default_state());
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| FixtureError::Read {
-        path: path.clone(),
-        source,
-    })?;
-    parse(&text, &path)
+    sim_core::fixtures::load("demo", dir, EMBEDDED, parse)
 }
 
-fn parse(text: &str, path: &Path) -> Result<State, FixtureError> {
-    let invalid = |reason: String| FixtureError::Invalid {
-        path: path.to_owned(),
-        reason,
-    };
-    let seed: Seed = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+fn parse(text: &str) -> Result<State, String> {
+    let seed: Seed = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let state = State {
         token: seed.token,
         notes: seed
@@ -81,7 +47,7 @@ fn parse(text: &str, path: &Path) -> Result<State, FixtureError> {
         webhook_url: None,
         pending: TimedQueue::default(),
     };
-    state.validate().map_err(invalid)?;
+    state.validate()?;
     Ok(state)
 }
 

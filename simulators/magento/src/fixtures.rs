@@ -7,41 +7,18 @@
 //! stocks 1 and 2 with their links, attribute sets 4 and 9, Magento 2.4.0, next product
 //! id 282, the trace's consumer key and access token (secrets chosen here), one admin.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+pub use sim_core::fixtures::FixtureError;
 
 use crate::state::State;
 
 const EMBEDDED: &str = include_str!("../../../fixtures/magento/seed.json");
 
-/// A fixture file that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum FixtureError {
-    /// The file could not be read.
-    #[error("cannot read magento fixture {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not a valid Magento fixture.
-    #[error("invalid magento fixture {path}: {reason}")]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
-
-/// Parses fixture text.
-pub fn parse(text: &str, path: &Path) -> Result<State, FixtureError> {
-    let invalid = |reason: String| FixtureError::Invalid {
-        path: path.to_owned(),
-        reason,
-    };
-    let state: State = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    state.validate().map_err(invalid)?;
+/// Parses and validates fixture text.
+pub fn parse(text: &str) -> Result<State, String> {
+    let state: State = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    state.validate()?;
     Ok(state)
 }
 
@@ -50,24 +27,13 @@ pub fn parse(text: &str, path: &Path) -> Result<State, FixtureError> {
 /// # Panics
 /// Never in a built crate: the embedded fixture is checked by this crate's tests.
 pub fn default_state() -> State {
-    parse(EMBEDDED, Path::new("<embedded>")).unwrap_or_else(|e| panic!("embedded fixture: {e}"))
+    parse(EMBEDDED).unwrap_or_else(|e| panic!("embedded magento fixture: {e}"))
 }
 
 /// The fixture from `dir/magento/seed.json` when `dir` is given and holds one, else
 /// the embedded default.
 pub fn load(dir: Option<&Path>) -> Result<State, FixtureError> {
-    let Some(dir) = dir else {
-        return Ok(default_state());
-    };
-    let path = dir.join("magento").join("seed.json");
-    if !path.exists() {
-        return Ok(default_state());
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| FixtureError::Read {
-        path: path.clone(),
-        source,
-    })?;
-    parse(&text, &path)
+    sim_core::fixtures::load("magento", dir, EMBEDDED, parse)
 }
 
 #[cfg(test)]
