@@ -65,11 +65,17 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_fixture_names_file_and_cause() {
-        let err = parse("{\"version\": 1}", Path::new("x/seed.json")).unwrap_err();
+    fn a_bad_fixture_says_what_is_wrong() {
+        let err = parse("{\"version\": 1}").unwrap_err();
+        assert!(err.contains("expected a string"), "{err}");
+        let dir = std::env::temp_dir().join(format!("sim-magento-fixture-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("magento")).unwrap();
+        std::fs::write(dir.join("magento/seed.json"), "{\"version\": 1}").unwrap();
+        let err = load(Some(&dir)).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
         assert!(
-            err.to_string()
-                .starts_with("invalid magento fixture x/seed.json: ")
+            err.starts_with("invalid magento fixture ") && err.contains("magento/seed.json: "),
+            "{err}"
         );
     }
 }
