@@ -2,7 +2,13 @@
 //! stock item, with their save rules (reference §5, §6).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+
+use crate::dates;
+use crate::errors::{MResult, MagentoError, Params};
+use crate::input::{self, num};
+use crate::state::State;
 
 /// A product attribute set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,7 +175,153 @@ fn yes() -> bool {
     true
 }
 
-use crate::state::State;
+/// Messages clients match on, verbatim (reference §5.4, §6).
+pub mod m {
+    /// Unknown SKU on product GET/PUT-less paths.
+    pub const PRODUCT_NOT_FOUND: &str =
+        "The product that was requested doesn't exist. Verify the product and try again.";
+    /// Unknown SKU in the legacy stock endpoints and in product links.
+    pub const SKU_NOT_FOUND: &str = "The Product with the \"%1\" SKU doesn't exist.";
+    /// A URL key another product or a category already uses.
+    pub const URL_KEY_TAKEN: &str = "URL key for specified store already exists.";
+    /// Attribute validation failures, comma-joined in `%1`.
+    pub const INVALID_PRODUCT: &str = "Invalid product data: %1";
+    /// One validation failure (rendered inside [`INVALID_PRODUCT`]).
+    pub const ATTRIBUTE_EMPTY: &str =
+        "The \"%1\" attribute value is empty. Set the attribute and try again.";
+    /// An attribute set that is not a product set.
+    pub const INVALID_SET: &str = "Invalid attribute set entity type";
+    /// SKU over 64 characters.
+    pub const SKU_TOO_LONG: &str = "SKU length should be %1 characters maximum.";
+    /// Any other save failure (a value the database refuses).
+    pub const NOT_SAVED: &str = "The product was unable to be saved. Please try again.";
+    /// `custom_attributes` entry that is empty.
+    pub const EMPTY_CUSTOM_ATTRIBUTE: &str =
+        "An empty custom attribute is specified. Enter the attribute and try again.";
+    /// `custom_attributes` entry without a code.
+    pub const CUSTOM_ATTRIBUTE_NO_CODE: &str = "A custom attribute is specified with a missing attribute code. Verify the code and try again.";
+    /// `custom_attributes` entry without a value.
+    pub const CUSTOM_ATTRIBUTE_NO_VALUE: &str =
+        "The \"%1\" attribute code doesn't have a value set. Enter the value and try again.";
+    /// A new media gallery entry without content.
+    pub const IMAGE_CONTENT: &str =
+        "The image content is invalid. Verify the content and try again.";
+    /// Unknown attribute set or category id.
+    pub const NO_SUCH_ENTITY: &str = "No such entity with %fieldName = %fieldValue";
+    /// Category save failure, reason in `%1`.
+    pub const CATEGORY_NOT_SAVED: &str = "Could not save category: %1";
+    /// Deleting a root category.
+    pub const CATEGORY_NOT_DELETED: &str = "Cannot delete category with id %1";
+}
+
+/// The stock "Default" product attribute set.
+pub const DEFAULT_ATTRIBUTE_SET: u64 = 4;
+/// EAV entity type of products.
+const PRODUCT_ENTITY_TYPE: u64 = 4;
+/// `catalog_product_entity.sku` is `varchar(64)`.
+const SKU_MAX_LENGTH: usize = 64;
+const PRODUCT_CLASS: &str = "Magento\\Catalog\\Api\\Data\\ProductInterface";
+const EXTENSION_CLASS: &str = "Magento\\Catalog\\Api\\Data\\ProductExtensionInterface";
+const STOCK_ITEM_CLASS: &str = "Magento\\CatalogInventory\\Api\\Data\\StockItemInterface";
+const CATEGORY_CLASS: &str = "Magento\\Catalog\\Api\\Data\\CategoryInterface";
+
+/// Keys of `ProductInterface`.
+const PRODUCT_KEYS: &[&str] = &[
+    "id",
+    "sku",
+    "name",
+    "attribute_set_id",
+    "price",
+    "status",
+    "visibility",
+    "type_id",
+    "created_at",
+    "updated_at",
+    "weight",
+    "extension_attributes",
+    "product_links",
+    "options",
+    "media_gallery_entries",
+    "tier_prices",
+    "custom_attributes",
+];
+
+/// Extension attributes of other modules a stock install accepts; bound but not kept
+/// (configurable, bundle and downloadable products are not simulated).
+const OTHER_EXTENSIONS: &[&str] = &[
+    "configurable_product_options",
+    "configurable_product_links",
+    "bundle_product_options",
+    "downloadable_product_links",
+    "downloadable_product_samples",
+    "discounts",
+];
+
+/// How an EAV attribute stores its value, which decides its JSON form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `decimal(20,6)`: `"89.950000"`.
+    Decimal,
+    /// `datetime`: `"2025-07-21 00:00:00"`.
+    Date,
+    /// `varchar` / `text`: as given.
+    Text,
+    /// `int`: `"2"`.
+    Int,
+    /// `category_ids`: a list of id strings, kept in the category links.
+    Categories,
+}
+
+/// The product attributes of a stock 2.4 install that `custom_attributes` can carry,
+/// in the order Magento renders them (by backend table: decimal, datetime, varchar,
+/// static, int, then text — the order of the seed's POST response). Codes not listed
+/// are not attributes of the store and are dropped on save, as Magento drops them.
+const ATTRIBUTES: &[(&str, Kind)] = &[
+    ("special_price", Kind::Decimal),
+    ("cost", Kind::Decimal),
+    ("msrp", Kind::Decimal),
+    ("special_from_date", Kind::Date),
+    ("special_to_date", Kind::Date),
+    ("news_from_date", Kind::Date),
+    ("news_to_date", Kind::Date),
+    ("custom_design_from", Kind::Date),
+    ("custom_design_to", Kind::Date),
+    ("meta_title", Kind::Text),
+    ("options_container", Kind::Text),
+    ("url_key", Kind::Text),
+    ("msrp_display_actual_price_type", Kind::Text),
+    ("image", Kind::Text),
+    ("small_image", Kind::Text),
+    ("thumbnail", Kind::Text),
+    ("swatch_image", Kind::Text),
+    ("image_label", Kind::Text),
+    ("small_image_label", Kind::Text),
+    ("thumbnail_label", Kind::Text),
+    ("gift_message_available", Kind::Text),
+    ("country_of_manufacture", Kind::Text),
+    ("page_layout", Kind::Text),
+    ("custom_design", Kind::Text),
+    ("custom_layout", Kind::Text),
+    ("required_options", Kind::Int),
+    ("has_options", Kind::Int),
+    ("tax_class_id", Kind::Int),
+    ("manufacturer", Kind::Int),
+    ("color", Kind::Int),
+    ("size", Kind::Int),
+    ("category_ids", Kind::Categories),
+    ("description", Kind::Text),
+    ("short_description", Kind::Text),
+    ("meta_keyword", Kind::Text),
+    ("meta_description", Kind::Text),
+    ("custom_layout_update", Kind::Text),
+];
+
+fn attribute(code: &str) -> Option<(usize, Kind)> {
+    ATTRIBUTES
+        .iter()
+        .position(|(c, _)| *c == code)
+        .map(|i| (i, ATTRIBUTES[i].1))
+}
 
 /// The product with `sku`, compared case-insensitively as MySQL does.
 pub fn find_by_sku<'s>(state: &'s State, sku: &str) -> Option<&'s Product> {
@@ -187,10 +339,1272 @@ pub fn find_by_sku_mut<'s>(state: &'s mut State, sku: &str) -> Option<&'s mut Pr
         .find(|p| p.sku.eq_ignore_ascii_case(sku))
 }
 
+/// The product with `sku`, or Magento's 404.
+pub fn product<'s>(state: &'s State, sku: &str) -> MResult<&'s Product> {
+    find_by_sku(state, sku).ok_or_else(|| MagentoError::not_found(m::PRODUCT_NOT_FOUND))
+}
+
 /// MSI → legacy sync (reference §7.7): a `default` source item of `sku` was saved
 /// (`Some((quantity, in_stock))`) or deleted (`None`: qty 0, out of stock). Updates the
 /// product's legacy stock item when the product exists; unknown SKUs are ignored.
 pub fn apply_default_source_item(state: &mut State, sku: &str, item: Option<(f64, bool)>) {
-    // Implemented by the catalog module owner.
-    let _ = (state, sku, item);
+    if let Some(product) = find_by_sku_mut(state, sku) {
+        let (qty, in_stock) = item.unwrap_or((0.0, false));
+        product.stock_item.qty = qty;
+        product.stock_item.is_in_stock = in_stock;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Product JSON
+
+/// A product as Magento renders it (the seed's POST response, key for key).
+pub fn product_json(p: &Product) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(p.id));
+    o.insert("sku".into(), json!(p.sku));
+    if let Some(name) = &p.name {
+        o.insert("name".into(), json!(name));
+    }
+    o.insert("attribute_set_id".into(), json!(p.attribute_set_id));
+    if let Some(price) = p.price {
+        o.insert("price".into(), num(price));
+    }
+    o.insert("status".into(), json!(p.status));
+    o.insert("visibility".into(), json!(p.visibility));
+    o.insert("type_id".into(), json!(p.type_id));
+    o.insert("created_at".into(), json!(p.created_at));
+    o.insert("updated_at".into(), json!(p.updated_at));
+    if let Some(weight) = p.weight {
+        o.insert("weight".into(), num(weight));
+    }
+    let mut ext = Map::new();
+    ext.insert("website_ids".into(), json!(p.website_ids));
+    if !p.category_links.is_empty() {
+        ext.insert("category_links".into(), json!(p.category_links));
+    }
+    ext.insert("stock_item".into(), stock_item_json(&p.stock_item));
+    o.insert("extension_attributes".into(), Value::Object(ext));
+    if !p.product_links.is_empty() {
+        o.insert("product_links".into(), json!(p.product_links));
+    }
+    o.insert("options".into(), json!(p.options));
+    o.insert(
+        "media_gallery_entries".into(),
+        json!(p.media_gallery_entries),
+    );
+    if !p.tier_prices.is_empty() {
+        o.insert("tier_prices".into(), json!(p.tier_prices));
+    }
+    o.insert("custom_attributes".into(), custom_attributes_json(p));
+    Value::Object(o)
+}
+
+/// Stored attributes in render order, with `category_ids` (from the category links)
+/// in its place.
+fn custom_attributes_json(p: &Product) -> Value {
+    let categories = ATTRIBUTES
+        .iter()
+        .position(|(c, _)| *c == "category_ids")
+        .unwrap_or(usize::MAX);
+    let mut out = Vec::with_capacity(p.custom_attributes.len() + 1);
+    let mut placed = false;
+    for a in &p.custom_attributes {
+        let rank = attribute(&a.attribute_code).map_or(usize::MAX, |(i, _)| i);
+        if !placed && rank > categories {
+            out.push(json!({"attribute_code": "category_ids", "value": category_ids(p)}));
+            placed = true;
+        }
+        out.push(json!({"attribute_code": a.attribute_code, "value": a.value}));
+    }
+    if !placed {
+        out.push(json!({"attribute_code": "category_ids", "value": category_ids(p)}));
+    }
+    Value::Array(out)
+}
+
+fn category_ids(p: &Product) -> Vec<String> {
+    p.category_links
+        .iter()
+        .filter_map(|l| l.get("category_id").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The legacy stock item as Magento renders it: `manage_stock` appears only when the
+/// item does not use the configuration value (the seed's response has no
+/// `manage_stock` next to `use_config_manage_stock: true`).
+pub fn stock_item_json(si: &StockItem) -> Value {
+    let mut o = Map::new();
+    o.insert("item_id".into(), json!(si.item_id));
+    o.insert("product_id".into(), json!(si.product_id));
+    o.insert("stock_id".into(), json!(si.stock_id));
+    o.insert("qty".into(), num(si.qty));
+    o.insert("is_in_stock".into(), json!(si.is_in_stock));
+    o.insert("is_qty_decimal".into(), json!(si.is_qty_decimal));
+    o.insert(
+        "show_default_notification_message".into(),
+        json!(si.show_default_notification_message),
+    );
+    o.insert("use_config_min_qty".into(), json!(si.use_config_min_qty));
+    o.insert("min_qty".into(), num(si.min_qty));
+    o.insert(
+        "use_config_min_sale_qty".into(),
+        json!(si.use_config_min_sale_qty),
+    );
+    o.insert("min_sale_qty".into(), num(si.min_sale_qty));
+    o.insert(
+        "use_config_max_sale_qty".into(),
+        json!(si.use_config_max_sale_qty),
+    );
+    o.insert("max_sale_qty".into(), num(si.max_sale_qty));
+    o.insert(
+        "use_config_backorders".into(),
+        json!(si.use_config_backorders),
+    );
+    o.insert("backorders".into(), json!(si.backorders));
+    o.insert(
+        "use_config_notify_stock_qty".into(),
+        json!(si.use_config_notify_stock_qty),
+    );
+    o.insert("notify_stock_qty".into(), num(si.notify_stock_qty));
+    o.insert(
+        "use_config_qty_increments".into(),
+        json!(si.use_config_qty_increments),
+    );
+    o.insert("qty_increments".into(), num(si.qty_increments));
+    o.insert(
+        "use_config_enable_qty_inc".into(),
+        json!(si.use_config_enable_qty_inc),
+    );
+    o.insert(
+        "enable_qty_increments".into(),
+        json!(si.enable_qty_increments),
+    );
+    o.insert(
+        "use_config_manage_stock".into(),
+        json!(si.use_config_manage_stock),
+    );
+    if !si.use_config_manage_stock {
+        o.insert("manage_stock".into(), json!(si.manage_stock));
+    }
+    o.insert("low_stock_date".into(), json!(si.low_stock_date));
+    o.insert("is_decimal_divided".into(), json!(si.is_decimal_divided));
+    o.insert(
+        "stock_status_changed_auto".into(),
+        json!(si.stock_status_changed_auto),
+    );
+    Value::Object(o)
+}
+
+/// `GET /V1/stockStatuses/{sku}`.
+pub fn stock_status_json(p: &Product) -> Value {
+    json!({
+        "product_id": p.id,
+        "stock_id": 1,
+        "qty": num(p.stock_item.qty),
+        "stock_status": u8::from(p.stock_item.is_in_stock),
+        "stock_item": stock_item_json(&p.stock_item),
+    })
+}
+
+/// A product's column for searchCriteria (`category_id` and `website_id` are the set
+/// filters Magento's product collection adds).
+pub fn product_field(p: &Product, column: &str) -> crate::search::Field {
+    use crate::search::Field;
+    match column {
+        "id" | "entity_id" => Field::Num(p.id as f64),
+        "sku" => Field::Str(p.sku.clone()),
+        "name" => p.name.clone().map_or(Field::Missing, Field::Str),
+        "attribute_set_id" => Field::Num(p.attribute_set_id as f64),
+        "price" => p.price.map_or(Field::Missing, Field::Num),
+        "status" => Field::Num(f64::from(p.status)),
+        "visibility" => Field::Num(f64::from(p.visibility)),
+        "type_id" => Field::Str(p.type_id.clone()),
+        "created_at" => Field::Str(p.created_at.clone()),
+        "updated_at" => Field::Str(p.updated_at.clone()),
+        "weight" => p.weight.map_or(Field::Missing, Field::Num),
+        "category_id" | "category_ids" => Field::List(category_ids(p)),
+        "website_id" | "website_ids" => {
+            Field::List(p.website_ids.iter().map(u64::to_string).collect())
+        }
+        code => match (
+            attribute(code),
+            p.custom_attributes
+                .iter()
+                .find(|a| a.attribute_code == code),
+        ) {
+            (Some((_, Kind::Decimal | Kind::Int)), Some(a)) => a
+                .value
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .map_or(Field::Missing, Field::Num),
+            (_, Some(a)) => match &a.value {
+                Value::String(s) => Field::Str(s.clone()),
+                Value::Array(items) => Field::List(
+                    items
+                        .iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect(),
+                ),
+                other => Field::Str(other.to_string()),
+            },
+            (_, None) => Field::Missing,
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Product save
+
+/// What a save needs from the request besides the product: the clock, the websites
+/// a new product joins when it names none, and the store's time zone (for the
+/// automatic `special_from_date`).
+#[derive(Debug, Clone)]
+pub struct SaveScope {
+    /// Now.
+    pub now: OffsetDateTime,
+    /// Websites of a new product without `website_ids`.
+    pub website_ids: Vec<u64>,
+    /// IANA zone of the request's store.
+    pub timezone: String,
+}
+
+/// `ProductRepository::save`: upserts the product with the body's SKU (or `url_sku`,
+/// which wins, for PUT), validates, and returns the product id. Nothing is stored when
+/// anything is refused.
+pub fn save_product(
+    state: &mut State,
+    body: &Value,
+    url_sku: Option<&str>,
+    scope: &SaveScope,
+) -> MResult<u64> {
+    let obj = body
+        .as_object()
+        .ok_or_else(|| input::type_error("product", body, PRODUCT_CLASS))?;
+    for key in obj.keys() {
+        if !PRODUCT_KEYS.contains(&input::snake(key).as_str()) {
+            return Err(MagentoError::unknown_property(key, PRODUCT_CLASS));
+        }
+    }
+    let sku = match url_sku {
+        Some(s) => Some(s.to_owned()),
+        None => input::field(body, "sku")
+            .map(|v| input::to_string(v, "sku"))
+            .transpose()?,
+    };
+    let existing = sku.as_deref().and_then(|s| find_by_sku(state, s)).cloned();
+    let is_new = existing.is_none();
+    let id = existing.as_ref().map_or(state.next.product_id, |p| p.id);
+    let mut p = existing.unwrap_or_else(|| new_product(id, scope));
+    if let Some(sku) = sku {
+        p.sku = sku;
+    }
+
+    if let Some(v) = input::field(body, "name") {
+        p.name = Some(input::to_string(v, "name")?);
+    }
+    if let Some(v) = input::field(body, "attribute_set_id") {
+        let set = input::to_i64(v, "attribute_set_id")?;
+        let valid = state.attribute_sets.iter().any(|s| {
+            i64::try_from(s.attribute_set_id) == Ok(set) && s.entity_type_id == PRODUCT_ENTITY_TYPE
+        });
+        if !valid {
+            return Err(
+                MagentoError::bad_request(m::INVALID_PRODUCT).positional([json!(m::INVALID_SET)])
+            );
+        }
+        p.attribute_set_id = u64::try_from(set).unwrap_or(DEFAULT_ATTRIBUTE_SET);
+    }
+    if let Some(v) = input::field(body, "price") {
+        p.price = Some(input::to_f64(v, "price")?);
+    }
+    if let Some(v) = input::field(body, "status") {
+        p.status = small_int(v, "status")?;
+    }
+    if let Some(v) = input::field(body, "visibility") {
+        p.visibility = small_int(v, "visibility")?;
+    }
+    if let Some(v) = input::field(body, "type_id") {
+        p.type_id = input::to_string(v, "type_id")?;
+    }
+    if let Some(v) = input::field(body, "created_at") {
+        let text = input::to_string(v, "created_at")?;
+        p.created_at = date_value(&text).ok_or_else(not_saved)?;
+    }
+    if let Some(v) = input::field(body, "weight") {
+        p.weight = Some(input::to_f64(v, "weight")?);
+    }
+    p.updated_at = dates::db_time(scope.now);
+
+    let mut stock_sent = None;
+    let mut links_sent = false;
+    if let Some(ext) = input::field(body, "extension_attributes") {
+        let ext = ext
+            .as_object()
+            .ok_or_else(|| input::type_error("extension_attributes", ext, EXTENSION_CLASS))?;
+        for (key, value) in ext {
+            match input::snake(key).as_str() {
+                "website_ids" => {
+                    p.website_ids = list(value, "website_ids")?
+                        .iter()
+                        .map(|v| {
+                            input::to_i64(v, "website_ids")
+                                .map(|id| u64::try_from(id).unwrap_or_default())
+                        })
+                        .collect::<MResult<_>>()?;
+                }
+                "category_links" => {
+                    p.category_links = category_links(state, value)?;
+                    links_sent = true;
+                }
+                "stock_item" => stock_sent = Some(value),
+                other if OTHER_EXTENSIONS.contains(&other) => {}
+                _ => return Err(MagentoError::unknown_property(key, EXTENSION_CLASS)),
+            }
+        }
+    }
+    if let Some(v) = input::field(body, "product_links") {
+        p.product_links = product_links(state, &p.sku, v)?;
+    }
+    if let Some(v) = input::field(body, "options") {
+        p.options = custom_options(state, &p.sku, v)?;
+    }
+    if let Some(v) = input::field(body, "media_gallery_entries") {
+        p.media_gallery_entries = media_gallery(state, &mut p, v)?;
+    }
+    if let Some(v) = input::field(body, "tier_prices") {
+        p.tier_prices = list(v, "tier_prices")?.to_vec();
+    }
+    if let Some(v) = input::field(body, "custom_attributes") {
+        apply_custom_attributes(state, &mut p, v, links_sent)?;
+    }
+    if input::field(body, "options").is_some() {
+        let has = !p.options.is_empty();
+        let required = p.options.iter().any(|o| {
+            o.get("is_require")
+                .is_some_and(|r| r.as_bool() == Some(true))
+        });
+        set_attribute(&mut p, "has_options", json!(if has { "1" } else { "0" }));
+        set_attribute(
+            &mut p,
+            "required_options",
+            json!(if required { "1" } else { "0" }),
+        );
+    }
+
+    validate(&p, is_new)?;
+    if is_new && get_attribute(&p, "url_key").is_none() {
+        if let Some(key) = p.name.as_deref().map(url_key).filter(|k| !k.is_empty()) {
+            set_attribute(&mut p, "url_key", json!(key));
+        }
+    }
+    if let Some(key) = get_attribute(&p, "url_key").and_then(Value::as_str) {
+        if url_key_taken(state, key, Some(p.id), None) {
+            return Err(MagentoError::bad_request(m::URL_KEY_TAKEN));
+        }
+    }
+    if get_attribute(&p, "special_price").is_some()
+        && get_attribute(&p, "special_from_date").is_none()
+    {
+        let today = dates::local_midnight(scope.now, &scope.timezone);
+        set_attribute(&mut p, "special_from_date", json!(today));
+    }
+
+    let mut sync = false;
+    if let Some(si) = stock_sent {
+        merge_stock_item(&mut p.stock_item, si)?;
+        sync = true;
+    }
+    normalize_stock_item(&mut p.stock_item, &p.type_id, scope.now);
+    let sku = p.sku.clone();
+    let type_id = p.type_id.clone();
+    let (qty, in_stock) = (p.stock_item.qty, p.stock_item.is_in_stock);
+    if is_new {
+        state.next.product_id += 1;
+    }
+    state.products.insert(id, p);
+    let has_default = state
+        .source_items
+        .iter()
+        .any(|i| i.source_code == crate::msi::DEFAULT_SOURCE && i.sku.eq_ignore_ascii_case(&sku));
+    if (sync || has_default) && crate::msi::supports_source_items(&type_id) {
+        crate::msi::sync_default_source_item(state, &sku, qty, in_stock);
+    }
+    Ok(id)
+}
+
+fn new_product(id: u64, scope: &SaveScope) -> Product {
+    let now = dates::db_time(scope.now);
+    let attr = |code: &str, value: &str| CustomAttribute {
+        attribute_code: code.to_owned(),
+        value: json!(value),
+    };
+    Product {
+        id,
+        sku: String::new(),
+        name: None,
+        attribute_set_id: DEFAULT_ATTRIBUTE_SET,
+        price: None,
+        status: 1,
+        visibility: 4,
+        type_id: "simple".into(),
+        created_at: now.clone(),
+        updated_at: now,
+        weight: None,
+        website_ids: scope.website_ids.clone(),
+        category_links: Vec::new(),
+        stock_item: StockItem::new(id),
+        options: Vec::new(),
+        media_gallery_entries: Vec::new(),
+        product_links: Vec::new(),
+        tier_prices: Vec::new(),
+        custom_attributes: vec![
+            attr("options_container", "container2"),
+            attr("msrp_display_actual_price_type", "0"),
+            attr("required_options", "0"),
+            attr("has_options", "0"),
+            attr("tax_class_id", "2"),
+        ],
+    }
+}
+
+impl StockItem {
+    /// A new product's stock item: nothing in stock, every `use_config_*` on.
+    pub fn new(product_id: u64) -> Self {
+        Self {
+            item_id: product_id,
+            product_id,
+            stock_id: 1,
+            qty: 0.0,
+            is_in_stock: false,
+            is_qty_decimal: false,
+            show_default_notification_message: false,
+            use_config_min_qty: true,
+            min_qty: 0.0,
+            use_config_min_sale_qty: 1,
+            min_sale_qty: 1.0,
+            use_config_max_sale_qty: true,
+            max_sale_qty: 10000.0,
+            use_config_backorders: true,
+            backorders: 0,
+            use_config_notify_stock_qty: true,
+            notify_stock_qty: 1.0,
+            use_config_qty_increments: true,
+            qty_increments: 0.0,
+            use_config_enable_qty_inc: true,
+            enable_qty_increments: false,
+            use_config_manage_stock: true,
+            manage_stock: true,
+            low_stock_date: None,
+            is_decimal_divided: false,
+            stock_status_changed_auto: 0,
+        }
+    }
+}
+
+fn small_int(v: &Value, field: &str) -> MResult<u8> {
+    let n = input::to_i64(v, field)?;
+    u8::try_from(n).map_err(|_| not_saved())
+}
+
+fn not_saved() -> MagentoError {
+    MagentoError::bad_request(m::NOT_SAVED)
+}
+
+fn list<'a>(v: &'a Value, field: &str) -> MResult<&'a [Value]> {
+    v.as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| input::type_error(field, v, "array"))
+}
+
+/// `YYYY-MM-DD[ HH:MM:SS]` (or ISO `T…Z`) → `YYYY-MM-DD HH:MM:SS`.
+fn date_value(text: &str) -> Option<String> {
+    let text = text.trim().replace('T', " ");
+    let text = text.trim_end_matches('Z');
+    let text = text.split(['.', '+']).next().unwrap_or(text);
+    dates::parse_db_time(text).map(dates::db_time)
+}
+
+/// Magento's URL-key filter: transliterate, lower-case, runs of anything but
+/// `[a-z0-9]` become one `-`, trimmed.
+pub fn url_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        let folded: String = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                "a".into()
+            }
+            'æ' | 'Æ' => "ae".into(),
+            'ç' | 'Ç' => "c".into(),
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e".into(),
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i".into(),
+            'ñ' | 'Ñ' => "n".into(),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => {
+                "o".into()
+            }
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u".into(),
+            'ý' | 'ÿ' | 'Ý' => "y".into(),
+            'ß' => "ss".into(),
+            c => c.to_ascii_lowercase().to_string(),
+        };
+        for c in folded.chars() {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(c);
+            } else {
+                dash = true;
+            }
+        }
+    }
+    out
+}
+
+/// Whether a product URL key (`key.html`) or a category URL path would collide with
+/// another product's key or another category's path in the store.
+fn url_key_taken(
+    state: &State,
+    key: &str,
+    except_product: Option<u64>,
+    except_category: Option<u64>,
+) -> bool {
+    state.products.values().any(|p| {
+        Some(p.id) != except_product
+            && get_attribute(p, "url_key").and_then(Value::as_str) == Some(key)
+    }) || state.categories.values().any(|c| {
+        Some(c.id) != except_category
+            && c.level >= 2
+            && category_attribute(c, "url_path").or_else(|| category_attribute(c, "url_key"))
+                == Some(key)
+    })
+}
+
+fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p Value> {
+    p.custom_attributes
+        .iter()
+        .find(|a| a.attribute_code == code)
+        .map(|a| &a.value)
+}
+
+/// Sets (or with `null` removes) an attribute, keeping render order.
+fn set_attribute(p: &mut Product, code: &str, value: Value) {
+    p.custom_attributes.retain(|a| a.attribute_code != code);
+    if value.is_null() {
+        return;
+    }
+    let rank = |c: &str| attribute(c).map_or(usize::MAX, |(i, _)| i);
+    let at = p
+        .custom_attributes
+        .iter()
+        .position(|a| rank(&a.attribute_code) > rank(code))
+        .unwrap_or(p.custom_attributes.len());
+    p.custom_attributes.insert(
+        at,
+        CustomAttribute {
+            attribute_code: code.to_owned(),
+            value,
+        },
+    );
+}
+
+fn apply_custom_attributes(
+    state: &State,
+    p: &mut Product,
+    value: &Value,
+    links_sent: bool,
+) -> MResult<()> {
+    let mut staged = Vec::new();
+    for entry in list(value, "custom_attributes")? {
+        let obj = entry
+            .as_object()
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| MagentoError::bad_request(m::EMPTY_CUSTOM_ATTRIBUTE))?;
+        let code = obj
+            .get("attribute_code")
+            .or_else(|| obj.get("attributeCode"))
+            .and_then(|c| input::to_string(c, "attribute_code").ok())
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| MagentoError::bad_request(m::CUSTOM_ATTRIBUTE_NO_CODE))?;
+        let raw = obj.get("value").filter(|v| !v.is_null()).ok_or_else(|| {
+            MagentoError::bad_request(m::CUSTOM_ATTRIBUTE_NO_VALUE).positional([json!(code)])
+        })?;
+        staged.push((code, raw));
+    }
+    for (code, raw) in staged {
+        let Some((_, kind)) = attribute(&code) else {
+            continue;
+        };
+        if kind == Kind::Categories {
+            if !links_sent {
+                p.category_links = categories_from_ids(state, p, raw)?;
+            }
+            continue;
+        }
+        if raw.as_str() == Some("") {
+            set_attribute(p, &code, Value::Null);
+            continue;
+        }
+        let stored = match kind {
+            Kind::Decimal => {
+                let f = input::to_f64(raw, &code).map_err(|_| not_saved())?;
+                format!("{f:.6}")
+            }
+            Kind::Int => input::to_i64(raw, &code)
+                .map_err(|_| not_saved())?
+                .to_string(),
+            Kind::Date => {
+                let text = input::to_string(raw, &code).map_err(|_| not_saved())?;
+                date_value(&text).ok_or_else(not_saved)?
+            }
+            Kind::Text if code == "url_key" => {
+                url_key(&input::to_string(raw, &code).map_err(|_| not_saved())?)
+            }
+            Kind::Text | Kind::Categories => {
+                input::to_string(raw, &code).map_err(|_| not_saved())?
+            }
+        };
+        set_attribute(p, &code, json!(stored));
+    }
+    Ok(())
+}
+
+fn category_links(state: &State, value: &Value) -> MResult<Vec<Value>> {
+    list(value, "category_links")?
+        .iter()
+        .map(|link| {
+            let id = input::field(link, "category_id")
+                .ok_or_else(|| MagentoError::required("categoryId"))
+                .and_then(|v| input::to_i64(v, "category_id"))?;
+            let position = input::field(link, "position")
+                .map(|v| input::to_i64(v, "position"))
+                .transpose()?
+                .unwrap_or(0);
+            if !u64::try_from(id).is_ok_and(|id| state.categories.contains_key(&id)) {
+                return Err(not_saved());
+            }
+            Ok(json!({"position": position, "category_id": id.to_string()}))
+        })
+        .collect()
+}
+
+/// `category_ids` as a custom attribute: a list or a comma-separated string; links
+/// the product already has keep their positions.
+fn categories_from_ids(state: &State, p: &Product, raw: &Value) -> MResult<Vec<Value>> {
+    let ids: Vec<String> = match raw {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| input::to_string(v, "category_ids"))
+            .collect::<MResult<_>>()?,
+        other => input::to_string(other, "category_ids")?
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    };
+    ids.iter()
+        .map(|id| {
+            let n: u64 = id.parse().map_err(|_| not_saved())?;
+            if !state.categories.contains_key(&n) {
+                return Err(not_saved());
+            }
+            let position = p
+                .category_links
+                .iter()
+                .find(|l| l.get("category_id").and_then(Value::as_str) == Some(id))
+                .and_then(|l| l.get("position").cloned())
+                .unwrap_or(json!(0));
+            Ok(json!({"position": position, "category_id": n.to_string()}))
+        })
+        .collect()
+}
+
+fn product_links(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>> {
+    list(value, "product_links")?
+        .iter()
+        .map(|link| {
+            let mut link = link
+                .as_object()
+                .cloned()
+                .ok_or_else(|| input::type_error("product_links", link, "array"))?;
+            let target = link
+                .get("linked_product_sku")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let linked = find_by_sku(state, &target).ok_or_else(|| {
+                MagentoError::not_found(m::SKU_NOT_FOUND).positional([json!(target)])
+            })?;
+            link.insert("sku".into(), json!(sku));
+            link.insert("linked_product_type".into(), json!(linked.type_id));
+            Ok(Value::Object(link))
+        })
+        .collect()
+}
+
+fn custom_options(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>> {
+    let mut next = state
+        .products
+        .values()
+        .flat_map(|p| &p.options)
+        .filter_map(|o| o.get("option_id").and_then(Value::as_u64))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    list(value, "options")?
+        .iter()
+        .map(|option| {
+            let mut option = option
+                .as_object()
+                .cloned()
+                .ok_or_else(|| input::type_error("options", option, "array"))?;
+            option.insert("product_sku".into(), json!(sku));
+            if !option.get("option_id").is_some_and(Value::is_u64) {
+                option.insert("option_id".into(), json!(next));
+                next += 1;
+            }
+            Ok(Value::Object(option))
+        })
+        .collect()
+}
+
+/// New entries need `content`; they get the next id, a dispersed file path and, for
+/// their `types`, the image attributes.
+fn media_gallery(state: &State, p: &mut Product, value: &Value) -> MResult<Vec<Value>> {
+    let mut next = state
+        .products
+        .values()
+        .flat_map(|p| &p.media_gallery_entries)
+        .filter_map(|e| e.get("id").and_then(Value::as_u64))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let mut out = Vec::new();
+    for entry in list(value, "media_gallery_entries")? {
+        let mut entry = entry
+            .as_object()
+            .cloned()
+            .ok_or_else(|| input::type_error("media_gallery_entries", entry, "array"))?;
+        if !entry.get("id").is_some_and(Value::is_u64) {
+            let name = entry
+                .get("content")
+                .filter(|c| {
+                    c.get("base64_encoded_data")
+                        .and_then(Value::as_str)
+                        .is_some_and(|d| !d.is_empty())
+                })
+                .and_then(|c| c.get("name"))
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| MagentoError::bad_request(m::IMAGE_CONTENT))?
+                .to_ascii_lowercase();
+            let mut chars = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' });
+            let (a, b) = (chars.next().unwrap_or('_'), chars.next().unwrap_or('_'));
+            entry.insert("id".into(), json!(next));
+            entry.insert("file".into(), json!(format!("/{a}/{b}/{name}")));
+            next += 1;
+        }
+        entry.remove("content");
+        entry.entry("media_type").or_insert(json!("image"));
+        entry.entry("label").or_insert(Value::Null);
+        entry.entry("position").or_insert(json!(0));
+        entry.entry("disabled").or_insert(json!(false));
+        entry.entry("types").or_insert(json!([]));
+        let file = entry.get("file").cloned().unwrap_or(Value::Null);
+        if let Some(types) = entry.get("types").and_then(Value::as_array) {
+            for t in types.iter().filter_map(Value::as_str) {
+                if matches!(t, "image" | "small_image" | "thumbnail" | "swatch_image") {
+                    set_attribute(p, t, file.clone());
+                }
+            }
+        }
+        out.push(Value::Object(entry));
+    }
+    Ok(out)
+}
+
+/// `AbstractEntity::validate`: every empty required attribute, comma-joined.
+fn validate(p: &Product, is_new: bool) -> MResult<()> {
+    let mut errors = Vec::new();
+    let empty = |label: &str| Params::Positional(vec![json!(label)]).render(m::ATTRIBUTE_EMPTY);
+    if is_new && p.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        errors.push(empty("Product Name"));
+    }
+    if p.sku.trim().is_empty() {
+        errors.push(empty("SKU"));
+    }
+    if is_new
+        && p.price.is_none()
+        && matches!(p.type_id.as_str(), "simple" | "virtual" | "downloadable")
+    {
+        errors.push(empty("Price"));
+    }
+    if !errors.is_empty() {
+        return Err(
+            MagentoError::bad_request(m::INVALID_PRODUCT).positional([json!(errors.join(","))])
+        );
+    }
+    if p.sku.chars().count() > SKU_MAX_LENGTH {
+        return Err(MagentoError::bad_request(m::SKU_TOO_LONG).positional([json!(SKU_MAX_LENGTH)]));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Legacy stock item
+
+/// Merges a `stockItem` body onto `si` (keys in either spelling; ids are ignored,
+/// as `StockRegistry` ignores them).
+pub fn merge_stock_item(si: &mut StockItem, value: &Value) -> MResult<()> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| input::type_error("stock_item", value, STOCK_ITEM_CLASS))?;
+    for (key, v) in obj {
+        if v.is_null() {
+            continue;
+        }
+        let name = input::snake(key);
+        let f = name.as_str();
+        match f {
+            "qty" => si.qty = input::to_f64(v, f)?,
+            "min_qty" => si.min_qty = input::to_f64(v, f)?,
+            "min_sale_qty" => si.min_sale_qty = input::to_f64(v, f)?,
+            "max_sale_qty" => si.max_sale_qty = input::to_f64(v, f)?,
+            "notify_stock_qty" => si.notify_stock_qty = input::to_f64(v, f)?,
+            "qty_increments" => si.qty_increments = input::to_f64(v, f)?,
+            "is_in_stock" => si.is_in_stock = input::to_bool(v, f)?,
+            "is_qty_decimal" => si.is_qty_decimal = input::to_bool(v, f)?,
+            "show_default_notification_message" => {
+                si.show_default_notification_message = input::to_bool(v, f)?;
+            }
+            "use_config_min_qty" => si.use_config_min_qty = input::to_bool(v, f)?,
+            "use_config_max_sale_qty" => si.use_config_max_sale_qty = input::to_bool(v, f)?,
+            "use_config_backorders" => si.use_config_backorders = input::to_bool(v, f)?,
+            "use_config_notify_stock_qty" => {
+                si.use_config_notify_stock_qty = input::to_bool(v, f)?;
+            }
+            "use_config_qty_increments" => si.use_config_qty_increments = input::to_bool(v, f)?,
+            "use_config_enable_qty_inc" => si.use_config_enable_qty_inc = input::to_bool(v, f)?,
+            "enable_qty_increments" => si.enable_qty_increments = input::to_bool(v, f)?,
+            "use_config_manage_stock" => si.use_config_manage_stock = input::to_bool(v, f)?,
+            "manage_stock" => si.manage_stock = input::to_bool(v, f)?,
+            "is_decimal_divided" => si.is_decimal_divided = input::to_bool(v, f)?,
+            "use_config_min_sale_qty" => si.use_config_min_sale_qty = input::to_i64(v, f)?,
+            "backorders" => si.backorders = input::to_i64(v, f)?,
+            "stock_status_changed_auto" => si.stock_status_changed_auto = input::to_i64(v, f)?,
+            "item_id"
+            | "product_id"
+            | "stock_id"
+            | "website_id"
+            | "low_stock_date"
+            | "extension_attributes" => {}
+            _ => return Err(MagentoError::unknown_property(key, STOCK_ITEM_CLASS)),
+        }
+    }
+    Ok(())
+}
+
+/// `StockItemRepository::save` rules: a `manage_stock` equal to the configuration
+/// (Yes) is stored as "use config"; with stock managed and no backorders, a quantity at
+/// or below the out-of-stock threshold forces out of stock (flagged as automatic);
+/// `low_stock_date` is now while the quantity is under the notify threshold; types
+/// without quantity keep 0.
+pub fn normalize_stock_item(si: &mut StockItem, type_id: &str, now: OffsetDateTime) {
+    if !si.use_config_manage_stock && si.manage_stock {
+        si.use_config_manage_stock = true;
+    }
+    if !crate::msi::supports_source_items(type_id) {
+        si.qty = 0.0;
+        si.low_stock_date = None;
+        return;
+    }
+    let manage = si.use_config_manage_stock || si.manage_stock;
+    let backorders = if si.use_config_backorders {
+        0
+    } else {
+        si.backorders
+    };
+    let min_qty = if si.use_config_min_qty {
+        0.0
+    } else {
+        si.min_qty
+    };
+    let notify = if si.use_config_notify_stock_qty {
+        1.0
+    } else {
+        si.notify_stock_qty
+    };
+    si.stock_status_changed_auto = 0;
+    if manage && backorders == 0 && si.qty <= min_qty && si.is_in_stock {
+        si.is_in_stock = false;
+        si.stock_status_changed_auto = 1;
+    }
+    si.low_stock_date = (manage && si.qty < notify).then(|| dates::db_time(now));
+}
+
+/// `PUT /V1/products/{sku}/stockItems/{itemId}`: merges, normalises, mirrors into the
+/// `default` source item, and returns the item id.
+pub fn update_stock_item(
+    state: &mut State,
+    sku: &str,
+    body: &Value,
+    now: OffsetDateTime,
+) -> MResult<u64> {
+    let p = find_by_sku(state, sku)
+        .ok_or_else(|| MagentoError::not_found(m::SKU_NOT_FOUND).positional([json!(sku)]))?;
+    let mut si = p.stock_item.clone();
+    let (type_id, product_sku) = (p.type_id.clone(), p.sku.clone());
+    merge_stock_item(&mut si, body)?;
+    normalize_stock_item(&mut si, &type_id, now);
+    let (item_id, qty, in_stock) = (si.item_id, si.qty, si.is_in_stock);
+    if let Some(p) = find_by_sku_mut(state, sku) {
+        p.stock_item = si;
+    }
+    if crate::msi::supports_source_items(&type_id) {
+        crate::msi::sync_default_source_item(state, &product_sku, qty, in_stock);
+    }
+    Ok(item_id)
+}
+
+/// `DELETE /V1/products/{sku}`: the product and its source items go (MSI's delete
+/// plugin); reservations stay.
+pub fn delete_product(state: &mut State, sku: &str) -> MResult<()> {
+    let id = product(state, sku)?.id;
+    if let Some(p) = state.products.remove(&id) {
+        state
+            .source_items
+            .retain(|i| !i.sku.eq_ignore_ascii_case(&p.sku));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Categories
+
+/// Keys of `CategoryInterface`.
+const CATEGORY_KEYS: &[&str] = &[
+    "id",
+    "parent_id",
+    "name",
+    "is_active",
+    "position",
+    "level",
+    "children",
+    "created_at",
+    "updated_at",
+    "path",
+    "available_sort_by",
+    "include_in_menu",
+    "extension_attributes",
+    "custom_attributes",
+];
+
+fn category_attribute<'c>(c: &'c Category, code: &str) -> Option<&'c str> {
+    c.custom_attributes
+        .iter()
+        .find(|a| a.attribute_code == code)
+        .and_then(|a| a.value.as_str())
+}
+
+fn set_category_attribute(c: &mut Category, code: &str, value: String) {
+    match c
+        .custom_attributes
+        .iter_mut()
+        .find(|a| a.attribute_code == code)
+    {
+        Some(a) => a.value = json!(value),
+        None => c.custom_attributes.push(CustomAttribute {
+            attribute_code: code.to_owned(),
+            value: json!(value),
+        }),
+    }
+}
+
+/// The category with `id`, or `No such entity with id = …`.
+pub fn category(state: &State, id: i64) -> MResult<&Category> {
+    u64::try_from(id)
+        .ok()
+        .and_then(|id| state.categories.get(&id))
+        .ok_or_else(|| no_such_category(id))
+}
+
+fn no_such_category(id: i64) -> MagentoError {
+    MagentoError::not_found(m::NO_SUCH_ENTITY)
+        .named([("fieldName", json!("id")), ("fieldValue", json!(id))])
+}
+
+/// Direct children of `id`, by position then id.
+fn children(state: &State, id: u64) -> Vec<&Category> {
+    let mut out: Vec<&Category> = state
+        .categories
+        .values()
+        .filter(|c| c.parent_id == id && c.id != id)
+        .collect();
+    out.sort_by_key(|c| (c.position, c.id));
+    out
+}
+
+fn descendants(state: &State, id: u64) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut todo = vec![id];
+    while let Some(at) = todo.pop() {
+        for c in children(state, at) {
+            out.push(c.id);
+            todo.push(c.id);
+        }
+    }
+    out
+}
+
+/// A category as `GET /V1/categories/{id}` renders it.
+pub fn category_json(state: &State, c: &Category) -> Value {
+    let kids: Vec<String> = children(state, c.id)
+        .iter()
+        .map(|k| k.id.to_string())
+        .collect();
+    let mut attrs = c.custom_attributes.clone();
+    let count = descendants(state, c.id).len().to_string();
+    match attrs
+        .iter_mut()
+        .find(|a| a.attribute_code == "children_count")
+    {
+        Some(a) => a.value = json!(count),
+        None => attrs.push(CustomAttribute {
+            attribute_code: "children_count".into(),
+            value: json!(count),
+        }),
+    }
+    json!({
+        "id": c.id,
+        "parent_id": c.parent_id,
+        "name": c.name,
+        "is_active": c.is_active,
+        "position": c.position,
+        "level": c.level,
+        "children": kids.join(","),
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "path": c.path,
+        "available_sort_by": [],
+        "include_in_menu": c.include_in_menu,
+        "custom_attributes": attrs,
+    })
+}
+
+/// `GET /V1/categories`: the tree under `c`, `depth` levels of children (all when
+/// `None`); `product_count` counts the products linked to each category.
+pub fn tree_json(state: &State, c: &Category, depth: Option<i64>) -> Value {
+    let id = c.id.to_string();
+    let product_count = state
+        .products
+        .values()
+        .filter(|p| {
+            p.category_links
+                .iter()
+                .any(|l| l.get("category_id").and_then(Value::as_str) == Some(id.as_str()))
+        })
+        .count();
+    let kids: Vec<Value> = if depth.is_some_and(|d| d <= 0) {
+        Vec::new()
+    } else {
+        children(state, c.id)
+            .into_iter()
+            .map(|k| tree_json(state, k, depth.map(|d| d - 1)))
+            .collect()
+    };
+    json!({
+        "id": c.id,
+        "parent_id": c.parent_id,
+        "name": c.name,
+        "is_active": c.is_active,
+        "position": c.position,
+        "level": c.level,
+        "product_count": product_count,
+        "children_data": kids,
+    })
+}
+
+/// A category's column for searchCriteria.
+pub fn category_field(c: &Category, column: &str) -> crate::search::Field {
+    use crate::search::Field;
+    match column {
+        "id" | "entity_id" => Field::Num(c.id as f64),
+        "parent_id" => Field::Num(c.parent_id as f64),
+        "name" => Field::Str(c.name.clone()),
+        "is_active" => Field::Num(f64::from(u8::from(c.is_active))),
+        "include_in_menu" => Field::Num(f64::from(u8::from(c.include_in_menu))),
+        "position" => Field::Num(c.position as f64),
+        "level" => Field::Num(c.level as f64),
+        "path" => Field::Str(c.path.clone()),
+        "created_at" => Field::Str(c.created_at.clone()),
+        "updated_at" => Field::Str(c.updated_at.clone()),
+        code => category_attribute(c, code).map_or(Field::Missing, |v| Field::Str(v.to_owned())),
+    }
+}
+
+/// `CategoryRepository::save`: creates (no id, or `url_id` for PUT pointing nowhere is a
+/// 404) or updates the category, and returns its id. A new category goes under
+/// `parent_id` (default: `default_parent`, the store's root), one level down, last
+/// among its siblings, with a URL key from its name that must be free.
+pub fn save_category(
+    state: &mut State,
+    body: &Value,
+    url_id: Option<i64>,
+    default_parent: u64,
+    now: OffsetDateTime,
+) -> MResult<u64> {
+    let obj = body
+        .as_object()
+        .ok_or_else(|| input::type_error("category", body, CATEGORY_CLASS))?;
+    for key in obj.keys() {
+        if !CATEGORY_KEYS.contains(&input::snake(key).as_str()) {
+            return Err(MagentoError::unknown_property(key, CATEGORY_CLASS));
+        }
+    }
+    let id = match url_id {
+        Some(id) => Some(id),
+        None => input::field(body, "id")
+            .map(|v| input::to_i64(v, "id"))
+            .transpose()?,
+    };
+    let existing = match id {
+        Some(id) => Some(category(state, id)?.clone()),
+        None => None,
+    };
+    let is_new = existing.is_none();
+    let stamp = dates::db_time(now);
+    let mut c = match existing {
+        Some(c) => c,
+        None => {
+            let parent = match input::field(body, "parent_id") {
+                Some(v) => input::to_i64(v, "parent_id")?,
+                None => i64::try_from(default_parent).unwrap_or(1),
+            };
+            let parent = category(state, parent)?;
+            let id = state.next.category_id;
+            let position = children(state, parent.id)
+                .iter()
+                .map(|c| c.position)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            Category {
+                id,
+                parent_id: parent.id,
+                name: String::new(),
+                is_active: true,
+                position,
+                level: parent.level + 1,
+                path: format!("{}/{id}", parent.path),
+                created_at: stamp.clone(),
+                updated_at: stamp.clone(),
+                include_in_menu: true,
+                custom_attributes: vec![
+                    CustomAttribute {
+                        attribute_code: "display_mode".into(),
+                        value: json!("PRODUCTS"),
+                    },
+                    CustomAttribute {
+                        attribute_code: "is_anchor".into(),
+                        value: json!("1"),
+                    },
+                ],
+            }
+        }
+    };
+    if let Some(v) = input::field(body, "name") {
+        c.name = input::to_string(v, "name")?;
+    }
+    if let Some(v) = input::field(body, "is_active") {
+        c.is_active = input::to_bool(v, "is_active")?;
+    }
+    if let Some(v) = input::field(body, "include_in_menu") {
+        c.include_in_menu = input::to_bool(v, "include_in_menu")?;
+    }
+    if let Some(v) = input::field(body, "position") {
+        c.position = input::to_i64(v, "position")?;
+    }
+    if let Some(v) = input::field(body, "custom_attributes") {
+        for entry in list(v, "custom_attributes")? {
+            let code = input::field(entry, "attribute_code")
+                .map(|c| input::to_string(c, "attribute_code"))
+                .transpose()?
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| MagentoError::bad_request(m::CUSTOM_ATTRIBUTE_NO_CODE))?;
+            let value = entry.get("value").filter(|v| !v.is_null()).ok_or_else(|| {
+                MagentoError::bad_request(m::CUSTOM_ATTRIBUTE_NO_VALUE).positional([json!(code)])
+            })?;
+            if matches!(code.as_str(), "children_count" | "path" | "url_path") {
+                continue;
+            }
+            let mut text = input::to_string(value, &code).map_err(|_| not_saved())?;
+            if code == "url_key" {
+                text = url_key(&text);
+            }
+            set_category_attribute(&mut c, &code, text);
+        }
+    }
+    if c.name.trim().is_empty() {
+        let reason = Params::Positional(vec![json!("Name")]).render(m::ATTRIBUTE_EMPTY);
+        return Err(MagentoError::bad_request(m::CATEGORY_NOT_SAVED).positional([json!(reason)]));
+    }
+    if c.level >= 2 {
+        if category_attribute(&c, "url_key").is_none_or(str::is_empty) {
+            let key = url_key(&c.name);
+            set_category_attribute(&mut c, "url_key", key);
+        }
+        let key = category_attribute(&c, "url_key")
+            .unwrap_or_default()
+            .to_owned();
+        let url_path = match state.categories.get(&c.parent_id) {
+            Some(parent) if parent.level >= 2 => {
+                let base = category_attribute(parent, "url_path")
+                    .or_else(|| category_attribute(parent, "url_key"))
+                    .unwrap_or_default();
+                format!("{base}/{key}")
+            }
+            _ => key,
+        };
+        if url_key_taken(state, &url_path, None, Some(c.id)) {
+            return Err(MagentoError::bad_request(m::URL_KEY_TAKEN));
+        }
+        set_category_attribute(&mut c, "url_path", url_path);
+    }
+    if is_new {
+        let path = c.path.clone();
+        set_category_attribute(&mut c, "path", path);
+        state.next.category_id += 1;
+    }
+    c.updated_at = stamp;
+    let id = c.id;
+    state.categories.insert(id, c);
+    Ok(id)
+}
+
+/// `DELETE /V1/categories/{id}`: the category, its subtree and their product links go;
+/// root categories (level 0 and 1) cannot be deleted.
+pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
+    let c = category(state, id)?;
+    if c.level <= 1 {
+        return Err(MagentoError::bad_request(m::CATEGORY_NOT_DELETED).positional([json!(id)]));
+    }
+    let mut gone = descendants(state, c.id);
+    gone.push(c.id);
+    let names: Vec<String> = gone.iter().map(u64::to_string).collect();
+    for gone_id in &gone {
+        state.categories.remove(gone_id);
+    }
+    for p in state.products.values_mut() {
+        p.category_links.retain(|l| {
+            !l.get("category_id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| names.iter().any(|n| n == id))
+        });
+    }
+    Ok(())
 }

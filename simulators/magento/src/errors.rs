@@ -257,6 +257,28 @@ impl MagentoError {
         )
     }
 
+    /// Magento's developer-mode text for a property `class` has no getter for (a PHP
+    /// `LogicException`, so a 500 that the pipeline masks): `key` as the client sent
+    /// it, in snake_case or camelCase.
+    pub fn unknown_property(key: &str, class: &str) -> Self {
+        // `SimpleDataObjectConverter::snakeCaseToUpperCamelCase`.
+        let property: String = key
+            .split('_')
+            .map(|part| {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            })
+            .collect();
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "Property \"{property}\" does not have accessor method \"get{property}\" in class \"{class}\"."
+            ),
+        )
+    }
+
     /// The body as JSON.
     pub fn body(&self) -> Value {
         let mut map = Map::new();

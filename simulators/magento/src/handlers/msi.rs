@@ -73,25 +73,8 @@ fn void() -> Value {
     Value::Array(Vec::new())
 }
 
-/// Magento's developer-mode text for a property `class` has no getter for (a PHP
-/// `LogicException`, so a 500); [`masked`] turns it into the production body.
 fn unknown_property(key: &str, class: &str) -> MagentoError {
-    // `SimpleDataObjectConverter::snakeCaseToUpperCamelCase`.
-    let property: String = key
-        .split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect()
-            })
-        })
-        .collect();
-    MagentoError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!(
-            "Property \"{property}\" does not have accessor method \"get{property}\" in class \"{class}\"."
-        ),
-    )
+    MagentoError::unknown_property(key, class)
 }
 
 /// Production mode: any 500 (an unknown property here or in searchCriteria, an SQL
