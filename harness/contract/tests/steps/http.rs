@@ -4,6 +4,8 @@
 //! [`interpolate`]). `Then the JSON at {string} is {string}` takes a JSON pointer
 //! (`/items/0/id`; `""` is the whole body) and compares as JSON when the expected text
 //! parses as JSON (`2`, `null`, `"2"`, `[1]`), else as a string (`draft`).
+//! `Then the JSON at {string} contains {string}` looks for a substring in a string, or
+//! for an element (compared the same way) in an array.
 
 use anyhow::{anyhow, bail, ensure};
 use cucumber::gherkin::Step;
@@ -135,6 +137,10 @@ fn json_at_contains(w: &mut ContractWorld, pointer: String, needle: String) -> S
     let (doc, found) = at(w, &pointer)?;
     match found {
         Some(Value::String(s)) if s.contains(&needle) => Ok(()),
+        Some(Value::Array(items)) if items.contains(&expected_json(&needle)) => Ok(()),
+        Some(v @ Value::Array(_)) => {
+            bail!("at {pointer:?}: expected an array holding {needle}, got {v}")
+        }
         Some(v) => bail!("at {pointer:?}: expected a string containing {needle:?}, got {v}"),
         None => bail!("at {pointer:?}: found nothing\nin {doc:#}"),
     }
