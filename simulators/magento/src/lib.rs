@@ -22,6 +22,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod customers;
 pub mod dates;
 pub mod errors;
 pub mod fixtures;

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use axum::http::Method;
 
-use crate::handlers::{Handler, catalog, msi, stores, tokens};
+use crate::handlers::{Handler, catalog, customers, msi, stores, tokens};
 
 /// Anonymous routes skip authentication entirely.
 pub const ANONYMOUS: &str = "anonymous";
@@ -49,7 +49,11 @@ const STOCK_DELETE: &[&str] = &["Magento_InventoryApi::stock_delete"];
 const LINK: &[&str] = &["Magento_InventoryApi::stock_source_link"];
 const ITEM_ASSIGN: &[&str] = &["Magento_InventoryApi::stock_source_item_assign"];
 const SALES_STOCK: &[&str] = &["Magento_InventorySalesApi::stock"];
+const CUSTOMER: &[&str] = &["Magento_Customer::customer"];
+const CUSTOMER_MANAGE: &[&str] = &["Magento_Customer::manage"];
+const CUSTOMER_DELETE: &[&str] = &["Magento_Customer::delete"];
 const ANON: &[&str] = &[ANONYMOUS];
+const ME: &[&str] = &[SELF];
 
 type Decl = (Method, &'static str, &'static [&'static str], Handler);
 
@@ -79,6 +83,35 @@ fn declarations() -> Vec<Decl> {
             "/V1/integration/customer/token",
             ANON,
             tokens::customer_token,
+        ),
+        // Customers.
+        (M::POST, "/V1/customers", ANON, customers::create),
+        (
+            M::POST,
+            "/V1/customers/isEmailAvailable",
+            ANON,
+            customers::is_email_available,
+        ),
+        (M::GET, "/V1/customers/me", ME, customers::me),
+        (M::PUT, "/V1/customers/me", ME, customers::put_me),
+        (M::GET, "/V1/customers/search", CUSTOMER, customers::search),
+        (
+            M::GET,
+            "/V1/customers/:customerId",
+            CUSTOMER,
+            customers::get,
+        ),
+        (
+            M::PUT,
+            "/V1/customers/:customerId",
+            CUSTOMER_MANAGE,
+            customers::put,
+        ),
+        (
+            M::DELETE,
+            "/V1/customers/:customerId",
+            CUSTOMER_DELETE,
+            customers::delete,
         ),
         // Catalog.
         (M::GET, "/V1/products", PRODUCTS, catalog::search_products),

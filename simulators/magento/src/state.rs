@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{AttributeSet, Category, Product};
+use crate::customers::Customer;
 use crate::msi::{Reservation, Source, SourceItem, Stock, StockSourceLink};
 
 /// Bearer tokens kept per instance (oldest dropped first).
@@ -57,6 +58,9 @@ pub struct State {
     /// Inventory reservations (written by orders, part 2).
     #[serde(default)]
     pub reservations: Vec<Reservation>,
+    /// Customers by id.
+    #[serde(default)]
+    pub customers: BTreeMap<u64, Customer>,
     /// Next ids.
     pub next: NextIds,
 }
@@ -79,6 +83,12 @@ pub struct NextIds {
     /// Next masked-500 report serial.
     #[serde(default = "one")]
     pub report: u64,
+    /// Next customer id.
+    #[serde(default = "one")]
+    pub customer_id: u64,
+    /// Next customer address id.
+    #[serde(default = "one")]
+    pub customer_address_id: u64,
 }
 
 fn one() -> u64 {

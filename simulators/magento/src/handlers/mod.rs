@@ -2,6 +2,7 @@
 //! JSON. Each runs with the state locked, so each operation is atomic.
 
 pub mod catalog;
+pub mod customers;
 pub mod msi;
 pub mod stores;
 pub mod tokens;
