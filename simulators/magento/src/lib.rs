@@ -21,6 +21,7 @@
 //! ```
 
 pub mod auth;
+pub mod carts;
 pub mod catalog;
 pub mod customers;
 pub mod dates;
@@ -29,9 +30,11 @@ pub mod fixtures;
 pub mod handlers;
 mod http;
 pub mod input;
+pub mod lifecycle;
 pub mod msi;
 pub mod phpquery;
 pub mod routes;
+pub mod sales;
 pub mod search;
 pub mod state;
 

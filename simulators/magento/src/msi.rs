@@ -1029,6 +1029,33 @@ pub fn salable_qty(state: &State, sku: &str, stock_id: i64) -> MResult<f64> {
     Ok(row.physical + row.reserved - min_qty)
 }
 
+/// MSI's `IsProductSalableForRequestedQty`: whether `qty` of `sku` can be sold from
+/// stock `stock_id` now. Unmanaged stock always can; with backorders a salable index row
+/// is enough; otherwise the salable quantity must cover `qty`. Types without source
+/// items answer their legacy stock status; unknown SKUs cannot be sold.
+pub fn is_salable_for_qty(state: &State, sku: &str, stock_id: u64, qty: f64) -> bool {
+    let Some(product) = crate::catalog::find_by_sku(state, sku) else {
+        return false;
+    };
+    if !supports_source_items(&product.type_id) {
+        return product.stock_item.is_in_stock;
+    }
+    let Some((_, manage, backorders, _)) = item_config(state, sku) else {
+        return false;
+    };
+    if !manage {
+        return true;
+    }
+    let stock = i64::try_from(stock_id).unwrap_or(-1);
+    if !index_row(state, sku, stock).is_some_and(|r| r.is_salable) {
+        return false;
+    }
+    if backorders != 0 {
+        return true;
+    }
+    salable_qty(state, sku, stock).is_ok_and(|salable| salable + 1e-9 >= qty)
+}
+
 /// `GET /V1/inventory/is-product-salable/:sku/:stockId`: never an error. Unknown SKU
 /// or no index row → `false`; a composite product answers its legacy stock status.
 pub fn is_salable(state: &State, sku: &str, stock_id: i64) -> bool {

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use axum::http::Method;
 
-use crate::handlers::{Handler, catalog, customers, msi, stores, tokens};
+use crate::handlers::{Handler, carts, catalog, customers, lifecycle, msi, orders, stores, tokens};
 
 /// Anonymous routes skip authentication entirely.
 pub const ANONYMOUS: &str = "anonymous";
@@ -54,6 +54,18 @@ const CUSTOMER_MANAGE: &[&str] = &["Magento_Customer::manage"];
 const CUSTOMER_DELETE: &[&str] = &["Magento_Customer::delete"];
 const ANON: &[&str] = &[ANONYMOUS];
 const ME: &[&str] = &[SELF];
+const ORDERS_VIEW: &[&str] = &["Magento_Sales::actions_view"];
+const ORDERS_CREATE: &[&str] = &["Magento_Sales::create"];
+const ORDERS_COMMENT: &[&str] = &["Magento_Sales::comment"];
+const ORDERS_CANCEL: &[&str] = &["Magento_Sales::cancel"];
+const ORDERS_HOLD: &[&str] = &["Magento_Sales::hold"];
+const ORDERS_UNHOLD: &[&str] = &["Magento_Sales::unhold"];
+const INVOICE: &[&str] = &["Magento_Sales::invoice"];
+const SHIP: &[&str] = &["Magento_Sales::ship"];
+const CREDITMEMO: &[&str] = &["Magento_Sales::creditmemo"];
+const INVOICES_VIEW: &[&str] = &["Magento_Sales::sales_invoice"];
+const SHIPMENTS_VIEW: &[&str] = &["Magento_Sales::shipment"];
+const CREDITMEMOS_VIEW: &[&str] = &["Magento_Sales::sales_creditmemo"];
 
 type Decl = (Method, &'static str, &'static [&'static str], Handler);
 
@@ -112,6 +124,190 @@ fn declarations() -> Vec<Decl> {
             "/V1/customers/:customerId",
             CUSTOMER_DELETE,
             customers::delete,
+        ),
+        // Guest carts.
+        (M::POST, "/V1/guest-carts", ANON, carts::guest_create),
+        (M::GET, "/V1/guest-carts/:cartId", ANON, carts::guest_get),
+        (
+            M::GET,
+            "/V1/guest-carts/:cartId/items",
+            ANON,
+            carts::guest_items,
+        ),
+        (
+            M::POST,
+            "/V1/guest-carts/:cartId/items",
+            ANON,
+            carts::guest_add_item,
+        ),
+        (
+            M::PUT,
+            "/V1/guest-carts/:cartId/items/:itemId",
+            ANON,
+            carts::guest_update_item,
+        ),
+        (
+            M::DELETE,
+            "/V1/guest-carts/:cartId/items/:itemId",
+            ANON,
+            carts::guest_delete_item,
+        ),
+        (
+            M::POST,
+            "/V1/guest-carts/:cartId/estimate-shipping-methods",
+            ANON,
+            carts::guest_estimate,
+        ),
+        (
+            M::POST,
+            "/V1/guest-carts/:cartId/shipping-information",
+            ANON,
+            carts::guest_shipping_information,
+        ),
+        (
+            M::GET,
+            "/V1/guest-carts/:cartId/payment-methods",
+            ANON,
+            carts::guest_payment_methods,
+        ),
+        (
+            M::GET,
+            "/V1/guest-carts/:cartId/totals",
+            ANON,
+            carts::guest_totals,
+        ),
+        (
+            M::POST,
+            "/V1/guest-carts/:cartId/payment-information",
+            ANON,
+            carts::guest_payment_information,
+        ),
+        (
+            M::PUT,
+            "/V1/guest-carts/:cartId/order",
+            ANON,
+            carts::guest_place,
+        ),
+        // Customer carts.
+        (M::POST, "/V1/carts/mine", ME, carts::mine_create),
+        (M::GET, "/V1/carts/mine", ME, carts::mine_get),
+        (M::GET, "/V1/carts/mine/items", ME, carts::mine_items),
+        (M::POST, "/V1/carts/mine/items", ME, carts::mine_add_item),
+        (
+            M::PUT,
+            "/V1/carts/mine/items/:itemId",
+            ME,
+            carts::mine_update_item,
+        ),
+        (
+            M::DELETE,
+            "/V1/carts/mine/items/:itemId",
+            ME,
+            carts::mine_delete_item,
+        ),
+        (
+            M::POST,
+            "/V1/carts/mine/estimate-shipping-methods",
+            ME,
+            carts::mine_estimate,
+        ),
+        (
+            M::POST,
+            "/V1/carts/mine/shipping-information",
+            ME,
+            carts::mine_shipping_information,
+        ),
+        (
+            M::GET,
+            "/V1/carts/mine/payment-methods",
+            ME,
+            carts::mine_payment_methods,
+        ),
+        (M::GET, "/V1/carts/mine/totals", ME, carts::mine_totals),
+        (
+            M::POST,
+            "/V1/carts/mine/payment-information",
+            ME,
+            carts::mine_payment_information,
+        ),
+        (M::PUT, "/V1/carts/mine/order", ME, carts::mine_place),
+        // Orders and their documents.
+        (M::GET, "/V1/orders", ORDERS_VIEW, orders::list_orders),
+        (M::GET, "/V1/orders/:id", ORDERS_VIEW, orders::get_order),
+        (M::POST, "/V1/orders", ORDERS_CREATE, lifecycle::save_order),
+        (
+            M::PUT,
+            "/V1/orders/create",
+            ORDERS_CREATE,
+            lifecycle::save_order,
+        ),
+        (
+            M::POST,
+            "/V1/orders/:id/comments",
+            ORDERS_COMMENT,
+            lifecycle::add_comment,
+        ),
+        (
+            M::POST,
+            "/V1/orders/:id/cancel",
+            ORDERS_CANCEL,
+            lifecycle::cancel,
+        ),
+        (M::POST, "/V1/orders/:id/hold", ORDERS_HOLD, lifecycle::hold),
+        (
+            M::POST,
+            "/V1/orders/:id/unhold",
+            ORDERS_UNHOLD,
+            lifecycle::unhold,
+        ),
+        (
+            M::POST,
+            "/V1/order/:orderId/invoice",
+            INVOICE,
+            lifecycle::invoice,
+        ),
+        (M::POST, "/V1/order/:orderId/ship", SHIP, lifecycle::ship),
+        (
+            M::POST,
+            "/V1/order/:orderId/refund",
+            CREDITMEMO,
+            lifecycle::refund,
+        ),
+        (
+            M::GET,
+            "/V1/invoices",
+            INVOICES_VIEW,
+            lifecycle::list_invoices,
+        ),
+        (
+            M::GET,
+            "/V1/invoices/:id",
+            INVOICES_VIEW,
+            lifecycle::get_invoice,
+        ),
+        (
+            M::GET,
+            "/V1/shipments",
+            SHIPMENTS_VIEW,
+            lifecycle::list_shipments,
+        ),
+        (
+            M::GET,
+            "/V1/shipment/:id",
+            SHIPMENTS_VIEW,
+            lifecycle::get_shipment,
+        ),
+        (
+            M::GET,
+            "/V1/creditmemos",
+            CREDITMEMOS_VIEW,
+            lifecycle::list_creditmemos,
+        ),
+        (
+            M::GET,
+            "/V1/creditmemo/:id",
+            CREDITMEMOS_VIEW,
+            lifecycle::get_creditmemo,
         ),
         // Catalog.
         (M::GET, "/V1/products", PRODUCTS, catalog::search_products),

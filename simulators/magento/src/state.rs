@@ -6,9 +6,11 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use crate::carts::{Cart, CheckoutConfig, SalesIds};
 use crate::catalog::{AttributeSet, Category, Product};
 use crate::customers::Customer;
 use crate::msi::{Reservation, Source, SourceItem, Stock, StockSourceLink};
+use crate::sales::{Creditmemo, Invoice, Order, Shipment};
 
 /// Bearer tokens kept per instance (oldest dropped first).
 pub const TOKEN_CAPACITY: usize = 10_000;
@@ -61,6 +63,24 @@ pub struct State {
     /// Customers by id.
     #[serde(default)]
     pub customers: BTreeMap<u64, Customer>,
+    /// Carriers and payment methods.
+    #[serde(default)]
+    pub checkout: CheckoutConfig,
+    /// Carts (quotes) by id.
+    #[serde(default)]
+    pub carts: BTreeMap<u64, Cart>,
+    /// Orders by entity id.
+    #[serde(default)]
+    pub orders: BTreeMap<u64, Order>,
+    /// Invoices by id.
+    #[serde(default)]
+    pub invoices: BTreeMap<u64, Invoice>,
+    /// Shipments by id.
+    #[serde(default)]
+    pub shipments: BTreeMap<u64, Shipment>,
+    /// Credit memos by id.
+    #[serde(default)]
+    pub creditmemos: BTreeMap<u64, Creditmemo>,
     /// Next ids.
     pub next: NextIds,
 }
@@ -89,6 +109,9 @@ pub struct NextIds {
     /// Next customer address id.
     #[serde(default = "one")]
     pub customer_address_id: u64,
+    /// Checkout and sales counters.
+    #[serde(default)]
+    pub sales: SalesIds,
 }
 
 fn one() -> u64 {

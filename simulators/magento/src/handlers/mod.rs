@@ -1,9 +1,12 @@
 //! Thin handlers: read the bound input from [`Ctx`], call the domain, shape Magento's
 //! JSON. Each runs with the state locked, so each operation is atomic.
 
+pub mod carts;
 pub mod catalog;
 pub mod customers;
+pub mod lifecycle;
 pub mod msi;
+pub mod orders;
 pub mod stores;
 pub mod tokens;
 

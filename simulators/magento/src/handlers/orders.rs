@@ -1,0 +1,71 @@
+//! `GET /V1/orders/{id}` and `GET /V1/orders` (reference §8.2).
+
+use serde_json::Value;
+
+use super::Ctx;
+use crate::errors::{MResult, MagentoError};
+use crate::input;
+use crate::sales::{self, Order};
+use crate::search::{self, Field};
+
+/// The order with the id of path parameter `i`: 400 for id 0, 404 when unknown.
+pub fn order_param<'s>(ctx: &'s Ctx<'_>, i: usize, name: &str) -> MResult<&'s Order> {
+    let id = input::to_i64(&Value::String(ctx.param(i).to_owned()), name)?;
+    if id == 0 {
+        return Err(MagentoError::bad_request(sales::m::ID_NEEDED));
+    }
+    u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.state.orders.get(&id))
+        .ok_or_else(|| MagentoError::not_found(sales::m::ENTITY_NOT_FOUND))
+}
+
+/// `GET /V1/orders/{id}`.
+pub fn get_order(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    order_param(ctx, 0, "id").map(sales::order_json)
+}
+
+/// An order's column for searchCriteria.
+pub fn order_field(o: &Order, column: &str) -> Field {
+    match column {
+        "entity_id" => Field::Num(o.entity_id as f64),
+        "increment_id" => Field::Str(o.increment_id.clone()),
+        "state" => Field::Str(o.state.clone()),
+        "status" => Field::Str(o.status.clone()),
+        "store_id" => Field::Num(o.store_id as f64),
+        "customer_id" => o
+            .customer_id
+            .map_or(Field::Missing, |id| Field::Num(id as f64)),
+        "customer_email" => Field::Str(o.customer_email.clone()),
+        "customer_firstname" => o
+            .customer_firstname
+            .clone()
+            .map_or(Field::Missing, Field::Str),
+        "customer_lastname" => o
+            .customer_lastname
+            .clone()
+            .map_or(Field::Missing, Field::Str),
+        "customer_is_guest" => Field::Num(f64::from(u8::from(o.customer_is_guest))),
+        "customer_group_id" => Field::Num(o.customer_group_id as f64),
+        "created_at" => Field::Str(o.created_at.clone()),
+        "updated_at" => Field::Str(o.updated_at.clone()),
+        "grand_total" | "base_grand_total" => Field::Num(o.grand_total),
+        "subtotal" | "base_subtotal" => Field::Num(o.subtotal),
+        "quote_id" => Field::Num(o.quote_id as f64),
+        "shipping_method" => o.shipping_method.clone().map_or(Field::Missing, Field::Str),
+        other => o.extra.get(other).map_or(Field::Missing, |v| match v {
+            Value::String(s) => Field::Str(s.clone()),
+            Value::Number(n) => n.as_f64().map_or(Field::Missing, Field::Num),
+            other => Field::Str(other.to_string()),
+        }),
+    }
+}
+
+/// `GET /V1/orders?searchCriteria…` (required), in id order.
+pub fn list_orders(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let criteria = search::from_query(&ctx.query, true)?;
+    let rows: Vec<&Order> = ctx.state.orders.values().collect();
+    let (page, total) = criteria.apply(&rows, |o, f| order_field(o, f))?;
+    let items = page.into_iter().map(|o| sales::order_json(o)).collect();
+    Ok(search::result(items, &criteria, total))
+}
