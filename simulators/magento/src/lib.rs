@@ -193,7 +193,11 @@ pub fn app(core: SimCore, fixture: State, options: Options) -> (App, Arc<Magento
         .route("/", any(http::entry))
         .route("/{*path}", any(http::entry))
         .with_state(magento.clone());
+    let admin = Router::new()
+        .route("/reservations", axum::routing::get(reservations))
+        .with_state(magento.clone());
     let app = App::new(core, magento.clone(), platform)
+        .admin_routes(admin)
         .not_found(|_: &Parts| MagentoError::no_route().into_response())
         .method_not_allowed(|_: &Parts| MagentoError::no_route().into_response())
         .payload_too_large(|_, _| {
@@ -206,6 +210,46 @@ pub fn app(core: SimCore, fixture: State, options: Options) -> (App, Arc<Magento
             .into_response()
         });
     (app, magento)
+}
+
+/// Filters of `GET /__sim/reservations`.
+#[derive(Debug, serde::Deserialize)]
+struct ReservationFilter {
+    sku: Option<String>,
+    stock_id: Option<u64>,
+}
+
+/// `GET /__sim/reservations[?sku=&stock_id=]`: the MSI reservations (read-only; Magento
+/// has no REST endpoint for them), oldest first, with their sum per SKU and stock.
+async fn reservations(
+    axum::extract::State(magento): axum::extract::State<Arc<Magento>>,
+    axum::extract::Query(filter): axum::extract::Query<ReservationFilter>,
+) -> axum::Json<Value> {
+    magento.with_state(|s| {
+        let rows: Vec<&msi::Reservation> = s
+            .reservations
+            .iter()
+            .filter(|r| filter.sku.as_ref().is_none_or(|k| r.sku.eq_ignore_ascii_case(k)))
+            .filter(|r| filter.stock_id.is_none_or(|id| r.stock_id == id))
+            .collect();
+        let mut totals: Vec<(String, u64, f64)> = Vec::new();
+        for r in &rows {
+            match totals
+                .iter_mut()
+                .find(|(sku, stock, _)| sku.eq_ignore_ascii_case(&r.sku) && *stock == r.stock_id)
+            {
+                Some(t) => t.2 += r.quantity,
+                None => totals.push((r.sku.clone(), r.stock_id, r.quantity)),
+            }
+        }
+        axum::Json(json!({
+            "reservations": rows,
+            "totals": totals
+                .into_iter()
+                .map(|(sku, stock_id, quantity)| json!({"sku": sku, "stock_id": stock_id, "quantity": input::num(quantity)}))
+                .collect::<Vec<_>>(),
+        }))
+    })
 }
 
 /// Starts in-process Magento simulators.

@@ -240,6 +240,24 @@ async fn a_guest_checkout_places_a_pending_order_and_reserves_stock() {
         r#"{"event_type":"order_placed","object_type":"order","object_id":"1","object_increment_id":"000000001"}"#
     );
 
+    let view: Value = app
+        .client
+        .get(format!(
+            "{}/__sim/reservations?sku=TEE",
+            app.handle.base_url()
+        ))
+        .send()
+        .await
+        .expect("admin request")
+        .json()
+        .await
+        .expect("admin JSON");
+    assert_eq!(
+        view["totals"],
+        json!([{"sku": "tee", "stock_id": 2, "quantity": -2}])
+    );
+    assert_eq!(view["reservations"][0]["reservation_id"], 1);
+
     // The cart is gone once ordered.
     let (status, body) = app.guest(M::GET, &cart, "", None).await;
     assert_eq!(
