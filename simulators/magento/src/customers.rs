@@ -1089,8 +1089,10 @@ mod tests {
 
     #[test]
     fn attribute_errors_are_one_rendered_message() {
-        let mut c = Customer::default();
-        c.email = "jdoe@example.com".into();
+        let mut c = Customer {
+            email: "jdoe@example.com".into(),
+            ..Customer::default()
+        };
         assert_eq!(
             validate_attributes(&c).unwrap_err().body(),
             json!({"message": "\"First Name\" is a required value.\n\"Last Name\" is a required value."})
