@@ -178,9 +178,8 @@ impl Magento {
             };
             let (route, params) =
                 routes::find(&parts.method, &segments).ok_or_else(MagentoError::no_route)?;
-            let principal = if route.resources.contains(&routes::ANONYMOUS) {
-                crate::handlers::Principal::Guest
-            } else {
+            let anonymous = route.resources.contains(&routes::ANONYMOUS);
+            let principal = {
                 let host = header_str(&parts.headers, header::HOST)
                     .or_else(|| parts.uri.authority().map(|a| a.as_str()))
                     .unwrap_or("localhost");
@@ -194,14 +193,18 @@ impl Magento {
                     content_type: header_str(&parts.headers, header::CONTENT_TYPE),
                     body,
                 };
-                let who = auth::authenticate(
-                    &inner.state,
-                    &mut inner.nonces,
-                    &req,
-                    now.unix_timestamp(),
-                )?;
-                auth::authorize(&inner.state, &who, route.resources)?;
-                who
+                let who =
+                    auth::authenticate(&inner.state, &mut inner.nonces, &req, now.unix_timestamp());
+                if anonymous {
+                    // Anonymous routes are never refused for their credentials, but a
+                    // service may still ask who is calling (`createAccount` keeps a
+                    // `group_id` only for holders of `Magento_Customer::manage`).
+                    who.unwrap_or(crate::handlers::Principal::Guest)
+                } else {
+                    let who = who?;
+                    auth::authorize(&inner.state, &who, route.resources)?;
+                    who
+                }
             };
             (route, params, scope, principal)
         };

@@ -1,26 +1,122 @@
-//! Customer handlers (reference §9). Stubs until implemented.
+//! Customer handlers (reference §9). The rules live in [`crate::customers`]; these
+//! bind the input and shape the output.
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, Principal, Scope};
+use crate::customers::{self as cus, SaveScope};
 use crate::errors::{MResult, MagentoError};
+use crate::input;
+use crate::search;
 
-macro_rules! pending {
-    ($($name:ident),* $(,)?) => {$(
-        #[doc = concat!("`", stringify!($name), "` (not yet implemented)")]
-        pub fn $name(_ctx: &mut Ctx<'_>) -> MResult<Value> {
-            Err(MagentoError::no_route())
-        }
-    )*};
+/// ACL resource that lets `createAccount` keep a sent `group_id`.
+const MANAGE: &str = "Magento_Customer::manage";
+
+/// The `int` path parameter `customerId`.
+fn customer_id(ctx: &Ctx<'_>) -> MResult<i64> {
+    input::to_i64(&Value::String(ctx.param(0).to_owned()), "customerId")
 }
 
-pending!(
-    create,
-    get,
-    put,
-    delete,
-    search,
-    me,
-    put_me,
-    is_email_available,
-);
+/// The customer of a customer token (the route only lets those through).
+fn me_id(ctx: &Ctx<'_>) -> MResult<i64> {
+    match ctx.principal {
+        Principal::Customer { customer_id } => Ok(i64::try_from(customer_id).unwrap_or(-1)),
+        _ => Err(MagentoError::not_authorized(&[crate::routes::SELF])),
+    }
+}
+
+fn save_scope(ctx: &Ctx<'_>) -> SaveScope {
+    // `createAccount` resets the current store before picking a default one, so
+    // `/rest/all` lands in the default store view, not the admin store.
+    let store_id = match ctx.scope {
+        Scope::All => ctx.state.default_store_view().map_or(1, |s| s.id),
+        _ => ctx.store_id(),
+    };
+    SaveScope {
+        now: ctx.now,
+        store_id,
+        may_set_group: crate::auth::authorize(ctx.state, &ctx.principal, &[MANAGE]).is_ok(),
+    }
+}
+
+fn render(ctx: &Ctx<'_>, id: i64) -> MResult<Value> {
+    let c = cus::get(ctx.state, id)?;
+    Ok(cus::customer_json(ctx.state, c))
+}
+
+/// `POST /V1/customers` `{"customer": {...}, "password": "..."}` (anonymous).
+/// <https://developer.adobe.com/commerce/webapi/rest/tutorials/orders/order-create-customer/>
+pub fn create(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let customer = input::arg(&ctx.body, "customer")?.clone();
+    let password = input::field(&ctx.body, "password").cloned();
+    let scope = save_scope(ctx);
+    let id = cus::create(ctx.state, &customer, password.as_ref(), &scope)?;
+    render(ctx, i64::try_from(id).unwrap_or(-1))
+}
+
+/// `GET /V1/customers/{customerId}`.
+pub fn get(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    render(ctx, id)
+}
+
+/// `PUT /V1/customers/{customerId}` `{"customer": {...}}`: the URL's id wins.
+pub fn put(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    // Magento injects the path parameter into the customer as its `id`.
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    let customer = input::arg(&ctx.body, "customer")?.clone();
+    let scope = save_scope(ctx);
+    let id = cus::update(ctx.state, id, &customer, &scope)?;
+    render(ctx, i64::try_from(id).unwrap_or(-1))
+}
+
+/// `DELETE /V1/customers/{customerId}` → `true`.
+pub fn delete(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    cus::delete(ctx.state, id)?;
+    Ok(Value::Bool(true))
+}
+
+/// `GET /V1/customers/search?searchCriteria…` (required), in id order.
+pub fn search(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let criteria = search::from_query(&ctx.query, true)?;
+    cus::check_filter_fields(&criteria)?;
+    let rows: Vec<&cus::Customer> = ctx.state.customers.values().collect();
+    let (page, total) = criteria.apply(&rows, |c, f| {
+        cus::customer_field(c, f).unwrap_or(search::Field::Missing)
+    })?;
+    let items = page
+        .into_iter()
+        .map(|c| cus::customer_json(ctx.state, c))
+        .collect();
+    Ok(search::result(items, &criteria, total))
+}
+
+/// `GET /V1/customers/me` (customer token).
+pub fn me(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = me_id(ctx)?;
+    render(ctx, id)
+}
+
+/// `PUT /V1/customers/me` (customer token): the token's customer, whatever id the
+/// body carries.
+pub fn put_me(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = me_id(ctx)?;
+    let customer = input::arg(&ctx.body, "customer")?.clone();
+    let scope = save_scope(ctx);
+    let id = cus::update(ctx.state, id, &customer, &scope)?;
+    render(ctx, i64::try_from(id).unwrap_or(-1))
+}
+
+/// `POST /V1/customers/isEmailAvailable` `{"customerEmail": "...", "websiteId": 1}`
+/// → `true` / `false` (anonymous). Without `websiteId`, the request's website.
+pub fn is_email_available(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let email = input::to_string(input::arg(&ctx.body, "customerEmail")?, "customerEmail")?;
+    let website = match input::field(&ctx.body, "website_id") {
+        Some(v) => u64::try_from(input::to_i64(v, "websiteId")?).unwrap_or(u64::MAX),
+        None => ctx.website_id(),
+    };
+    Ok(Value::Bool(cus::is_email_available(
+        ctx.state, &email, website,
+    )))
+}

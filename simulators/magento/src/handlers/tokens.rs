@@ -90,10 +90,23 @@ pub fn admin_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
     Ok(Value::String(token))
 }
 
-/// `POST /V1/integration/customer/token`. Customers arrive with part 2 of the
-/// simulator; until then every sign-in is refused the way Magento refuses an unknown
-/// email.
+/// `POST /V1/integration/customer/token` → the token as a JSON string: the e-mail
+/// (case-insensitive) and password of a customer of the request's website; anything
+/// else, including an account without a password, is the sign-in 401.
 pub fn customer_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let _ = credentials(ctx)?;
-    Err(MagentoError::unauthorized(SIGN_IN_INCORRECT))
+    let (username, password) = credentials(ctx)?;
+    let customer_id =
+        crate::customers::authenticate(ctx.state, &username, &password, ctx.website_id())
+            .ok_or_else(|| MagentoError::unauthorized(SIGN_IN_INCORRECT))?;
+    let owner = TokenOwner::Customer { customer_id };
+    let token = mint(ctx, &owner);
+    let expires_at =
+        (ctx.now + Duration::hours(ctx.state.settings.customer_token_hours)).unix_timestamp();
+    ctx.state.push_token(BearerToken {
+        token: token.clone(),
+        owner,
+        expires_at,
+        revoked: false,
+    });
+    Ok(Value::String(token))
 }
