@@ -538,3 +538,106 @@ async fn sixty_four_concurrent_checkouts_for_ten_units_sell_exactly_ten() {
     let orders = app.handle.magento().with_state(|s| s.orders.len());
     assert_eq!(orders, 10);
 }
+
+#[tokio::test]
+async fn a_signed_in_customer_checks_out_through_carts_mine() {
+    let app = spawn_app().await;
+    app.stocked("cap", 15.0, 4.0).await;
+    let (status, customer) = app
+        .anon(
+            M::POST,
+            "/V1/customers",
+            Some(json!({"customer": {"email": "amy@example.com", "firstname": "Amy", "lastname": "Lee"},
+                        "password": "Secret-Pass1"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{customer}");
+    let (status, token) = app
+        .anon(
+            M::POST,
+            "/V1/integration/customer/token",
+            Some(json!({"username": "amy@example.com", "password": "Secret-Pass1"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{token}");
+    let token = token.as_str().expect("token").to_owned();
+    let mine = |method: M, path: &str, body: Option<Value>| {
+        let mut req = app
+            .client
+            .request(
+                method,
+                format!("{}/V1/carts/mine{path}", app.handle.rest_url()),
+            )
+            .bearer_auth(&token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        async move {
+            let resp = req.send().await.expect("request");
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.expect("JSON"))
+        }
+    };
+    // No cart yet, then one.
+    let (status, _) = mine(M::GET, "", None).await;
+    assert_eq!(status, 404);
+    let (status, cart_id) = mine(M::POST, "", None).await;
+    assert_eq!((status, &cart_id), (200, &json!(1)));
+    assert_eq!(
+        mine(M::POST, "", None).await,
+        (200, json!(1)),
+        "the active cart again"
+    );
+    let (status, item) = mine(
+        M::POST,
+        "/items",
+        Some(json!({"cartItem": {"sku": "cap", "qty": 1}})),
+    )
+    .await;
+    assert_eq!((status, &item["quote_id"]), (200, &json!("1")));
+    let (status, _) = mine(
+        M::POST,
+        "/shipping-information",
+        Some(json!({"addressInformation": {"shipping_address": address(),
+            "shipping_carrier_code": "flatrate", "shipping_method_code": "flatrate"}})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, order_id) = mine(
+        M::POST,
+        "/payment-information",
+        Some(json!({"paymentMethod": {"method": "banktransfer"}})),
+    )
+    .await;
+    assert_eq!((status, &order_id), (200, &json!("1")));
+    let (_, order) = app.get("/V1/orders/1").await;
+    assert_eq!(
+        (
+            &order["customer_id"],
+            &order["customer_is_guest"],
+            &order["customer_group_id"],
+            &order["customer_email"],
+            &order["customer_firstname"]
+        ),
+        (
+            &customer["id"],
+            &json!(0),
+            &json!(1),
+            &json!("amy@example.com"),
+            &json!("Amy")
+        )
+    );
+    assert_eq!(
+        order["payment"]["additional_information"][0],
+        "Bank Transfer Payment"
+    );
+    // An admin route with a customer token is the ACL 401.
+    let resp = app
+        .client
+        .get(format!("{}/V1/orders/1", app.handle.rest_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status().as_u16(), 401);
+}
