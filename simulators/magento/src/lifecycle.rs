@@ -1217,6 +1217,61 @@ mod tests {
         assert_eq!(format_price(0.1 + 0.2), "$0.30");
     }
 
+    fn order(qty: f64) -> Order {
+        serde_json::from_value(serde_json::json!({
+            "entity_id": 1, "increment_id": "000000001", "state": "new", "status": "pending",
+            "store_id": 1, "store_name": "", "stock_id": 2, "quote_id": 1, "protect_code": "abc",
+            "customer_is_guest": true, "customer_email": "j@example.com", "customer_group_id": 0,
+            "currency_code": "USD", "created_at": "", "updated_at": "", "is_virtual": false,
+            "subtotal": 10.0 * qty, "shipping_amount": 5.0, "grand_total": 10.0 * qty + 5.0,
+            "items": [{"item_id": 1, "quote_item_id": 1, "sku": "tee", "name": "Tee",
+                       "product_id": 1, "product_type": "simple", "price": 10.0,
+                       "original_price": 10.0, "is_virtual": false, "qty_ordered": qty,
+                       "created_at": "", "updated_at": ""}],
+            "billing_address": {"entity_id": 1, "address_type": "billing", "fields": {}},
+            "payment": {"entity_id": 1, "method": "checkmo", "title": "Check / Money order"}
+        }))
+        .expect("an order")
+    }
+
+    #[test]
+    fn the_resolver_follows_the_transition_table() {
+        let mut o = order(2.0);
+        resolve_state(&mut o, true);
+        assert_eq!(
+            (o.state.as_str(), o.status.as_str()),
+            ("processing", "processing")
+        );
+        // Invoiced and shipped: complete while refundable.
+        o.items[0].qty_invoiced = 2.0;
+        o.items[0].qty_shipped = 2.0;
+        o.totals.total_paid = 25.0;
+        resolve_state(&mut o, true);
+        assert_eq!(o.state, "complete");
+        // Refunded in full: closed.
+        o.items[0].qty_refunded = 2.0;
+        o.totals.total_refunded = 25.0;
+        resolve_state(&mut o, false);
+        assert_eq!((o.state.as_str(), o.status.as_str()), ("closed", "closed"));
+        // On hold, nothing moves.
+        let mut held = order(1.0);
+        held.state = "holded".into();
+        held.items[0].qty_invoiced = 1.0;
+        held.items[0].qty_shipped = 1.0;
+        resolve_state(&mut held, true);
+        assert_eq!(held.state, "holded");
+    }
+
+    #[test]
+    fn cancelable_quantity_is_the_smaller_of_uninvoiced_and_unshipped() {
+        let mut o = order(3.0);
+        o.items[0].qty_invoiced = 1.0;
+        assert_eq!(o.items[0].qty_to_cancel(), 2.0);
+        o.items[0].qty_shipped = 3.0;
+        assert_eq!(o.items[0].qty_to_cancel(), 0.0);
+        assert!(can_cancel(&o));
+    }
+
     #[test]
     fn default_statuses_follow_the_state_table() {
         assert_eq!(default_status("new"), "pending");
