@@ -217,9 +217,17 @@ impl OrderItem {
         (self.qty_invoiced - self.qty_refunded).max(0.0)
     }
 
-    /// Quantity that can still be canceled.
+    /// Quantity that can still be canceled: Magento's `min(qty_to_invoice,
+    /// qty_to_ship)`, where the shipping side counts virtual items too.
     pub fn qty_to_cancel(&self) -> f64 {
-        (self.qty_ordered - self.qty_invoiced.max(self.qty_shipped) - self.qty_canceled).max(0.0)
+        let unshipped = self.qty_ordered - self.qty_shipped - self.qty_refunded - self.qty_canceled;
+        self.qty_to_invoice().min(unshipped).max(0.0)
+    }
+
+    /// Ordered quantity neither shipped, refunded nor canceled (virtual items
+    /// included): what a refund or a cancellation releases without a shipment.
+    pub fn qty_unshipped(&self) -> f64 {
+        (self.qty_ordered - self.qty_shipped - self.qty_refunded - self.qty_canceled).max(0.0)
     }
 }
 
@@ -405,10 +413,24 @@ pub struct Creditmemo {
     /// Comments.
     #[serde(default)]
     pub comments: Vec<DocComment>,
+    /// Shipped quantities it put back at their sources (`return_to_stock_items`).
+    #[serde(default)]
+    pub returned: Vec<SourceReturn>,
     /// `YYYY-MM-DD HH:MM:SS`.
     pub created_at: String,
     /// `YYYY-MM-DD HH:MM:SS`.
     pub updated_at: String,
+}
+
+/// Quantity of one order item a credit memo returned to one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceReturn {
+    /// Order item.
+    pub order_item_id: u64,
+    /// Source it went back to.
+    pub source_code: String,
+    /// Quantity.
+    pub qty: f64,
 }
 
 /// Money rounded to cents, as Magento rounds every total.

@@ -82,3 +82,89 @@ impl TestApp {
         self.call(reqwest::Method::DELETE, path, None).await
     }
 }
+
+// ---------------------------------------------------------------------------
+// Orders (used by the lifecycle tests)
+
+/// A US address for checkout.
+pub(crate) fn us_address(email: &str) -> Value {
+    json!({
+        "firstname": "Jane", "lastname": "Doe", "street": ["123 Oak Ave"],
+        "city": "Purchase", "postcode": "10577", "country_id": "US",
+        "telephone": "512-555-1111", "email": email,
+        "region_id": 43, "region_code": "NY", "region": "New York"
+    })
+}
+
+impl TestApp {
+    /// Creates simple product `sku` at `price` and puts `ua` units at `ua-warehouse`
+    /// and `us` at `us-warehouse` (stock 2, website `base`).
+    pub(crate) async fn stocked_product(&self, sku: &str, price: f64, ua: f64, us: f64) {
+        let (status, body) = self
+            .post(
+                "/V1/products",
+                json!({"product": {
+                    "sku": sku, "name": format!("Product {sku}"), "price": price,
+                    "attribute_set_id": 4, "type_id": "simple", "status": 1, "visibility": 4,
+                    "extension_attributes": {"stock_item": {"qty": 100, "is_in_stock": true}}
+                }}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = self
+            .post(
+                "/V1/inventory/source-items",
+                json!({"sourceItems": [
+                    {"sku": sku, "source_code": "ua-warehouse", "quantity": ua, "status": 1},
+                    {"sku": sku, "source_code": "us-warehouse", "quantity": us, "status": 1}
+                ]}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// Guest checkout of `lines` (SKU, qty) with flat rate shipping and check/money
+    /// order; returns the order id.
+    pub(crate) async fn place_guest_order_lines(&self, lines: &[(&str, f64)]) -> u64 {
+        let (status, cart) = self.post("/V1/guest-carts", json!({})).await;
+        assert_eq!(status, 200, "{cart}");
+        let cart = cart.as_str().expect("masked id").to_owned();
+        for (sku, qty) in lines {
+            let (status, body) = self
+                .post(
+                    &format!("/V1/guest-carts/{cart}/items"),
+                    json!({"cartItem": {"sku": sku, "qty": qty, "quote_id": cart}}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let email = "jdoe@example.com";
+        let (status, body) = self
+            .post(
+                &format!("/V1/guest-carts/{cart}/shipping-information"),
+                json!({"addressInformation": {
+                    "shipping_address": us_address(email),
+                    "billing_address": us_address(email),
+                    "shipping_carrier_code": "flatrate",
+                    "shipping_method_code": "flatrate"
+                }}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = self
+            .post(
+                &format!("/V1/guest-carts/{cart}/payment-information"),
+                json!({"email": email, "paymentMethod": {"method": "checkmo"}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body.as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("order id string")
+    }
+
+    /// Guest checkout of `qty` × `sku`; returns the order id.
+    pub(crate) async fn place_guest_order(&self, sku: &str, qty: f64) -> u64 {
+        self.place_guest_order_lines(&[(sku, qty)]).await
+    }
+}
