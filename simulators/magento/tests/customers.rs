@@ -4,12 +4,9 @@
 
 mod common;
 
-use common::{TestApp, spawn_app};
+use common::{TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
-use sim_core::{Clock, CoreConfig};
 use sim_magento::state::{StoreGroup, StoreView, Website};
-use sim_magento::{MagentoSim, Options};
-use time::macros::datetime;
 
 const CREATED: &str = "2025-07-21 20:49:08";
 
@@ -101,33 +98,7 @@ async fn spawn_two_websites() -> TestApp {
         store_group_id: 2,
         is_active: 1,
     });
-    let config = CoreConfig {
-        clock: Clock::manual(datetime!(2025-07-21 20:49:08 UTC)),
-        ..CoreConfig::default()
-    };
-    let handle = MagentoSim::start_with(
-        config,
-        state,
-        Options::default(),
-        "127.0.0.1:0".parse().expect("address"),
-    )
-    .await
-    .expect("simulator starts");
-    let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!("{}/V1/integration/admin/token", handle.rest_url()))
-        .json(&json!({"username": "admin", "password": "cartsim-admin-1"}))
-        .send()
-        .await
-        .expect("token request")
-        .json()
-        .await
-        .expect("token body");
-    TestApp {
-        handle,
-        client,
-        token: token.as_str().expect("a token").to_owned(),
-    }
+    spawn_app_with(state).await
 }
 
 #[tokio::test]

@@ -77,17 +77,21 @@ pub fn admin_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
             MagentoError::unauthorized(USE_2FA).named([("active_providers", json!(["google"]))])
         );
     }
-    let owner = TokenOwner::Admin { user_id: user };
+    let hours = ctx.state.settings.admin_token_hours;
+    Ok(issue(ctx, TokenOwner::Admin { user_id: user }, hours))
+}
+
+/// Mints a token for `owner`, valid `hours` by the clock, and keeps it.
+fn issue(ctx: &mut Ctx<'_>, owner: TokenOwner, hours: i64) -> Value {
     let token = mint(ctx, &owner);
-    let expires_at =
-        (ctx.now + Duration::hours(ctx.state.settings.admin_token_hours)).unix_timestamp();
+    let expires_at = (ctx.now + Duration::hours(hours)).unix_timestamp();
     ctx.state.push_token(BearerToken {
         token: token.clone(),
         owner,
         expires_at,
         revoked: false,
     });
-    Ok(Value::String(token))
+    Value::String(token)
 }
 
 /// `POST /V1/integration/customer/token` → the token as a JSON string: the e-mail
@@ -98,15 +102,6 @@ pub fn customer_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let customer_id =
         crate::customers::authenticate(ctx.state, &username, &password, ctx.website_id())
             .ok_or_else(|| MagentoError::unauthorized(SIGN_IN_INCORRECT))?;
-    let owner = TokenOwner::Customer { customer_id };
-    let token = mint(ctx, &owner);
-    let expires_at =
-        (ctx.now + Duration::hours(ctx.state.settings.customer_token_hours)).unix_timestamp();
-    ctx.state.push_token(BearerToken {
-        token: token.clone(),
-        owner,
-        expires_at,
-        revoked: false,
-    });
-    Ok(Value::String(token))
+    let hours = ctx.state.settings.customer_token_hours;
+    Ok(issue(ctx, TokenOwner::Customer { customer_id }, hours))
 }

@@ -15,13 +15,18 @@ pub(crate) struct TestApp {
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
+    spawn_app_with(sim_magento::fixtures::default_state()).await
+}
+
+/// [`spawn_app`] on a store of the test's making.
+pub(crate) async fn spawn_app_with(state: sim_magento::state::State) -> TestApp {
     let config = CoreConfig {
         clock: Clock::manual(datetime!(2025-07-21 20:49:08 UTC)),
         ..CoreConfig::default()
     };
     let handle = MagentoSim::start_with(
         config,
-        sim_magento::fixtures::default_state(),
+        state,
         Options::default(),
         "127.0.0.1:0".parse().expect("address"),
     )
