@@ -37,19 +37,7 @@ impl TestApp {
     }
 
     async fn anon(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.handle.rest_url()));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
-        )
+        self.call_as(None, method, path, body).await
     }
 
     async fn guest_cart(&self) -> String {

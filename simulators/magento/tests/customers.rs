@@ -24,32 +24,6 @@ fn address() -> Value {
 }
 
 impl TestApp {
-    /// A call without the admin token, optionally with another bearer token.
-    async fn call_as(
-        &self,
-        token: Option<&str>,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.handle.rest_url()));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
-        )
-    }
-
     /// `POST /V1/customers` as a guest.
     async fn sign_up(&self, body: Value) -> (u16, Value) {
         self.call_as(None, reqwest::Method::POST, "/V1/customers", Some(body))

@@ -268,7 +268,14 @@ async fn admin_token(w: &mut ContractWorld) -> StepResult {
             )
         }
     };
-    let url = format!("{}/rest/V1/integration/admin/token", w.sandbox()?.base_url);
+    sign_in(w, "admin", &username, &password).await
+}
+
+/// Gets a `kind` (`admin` or `customer`) token for the credentials and sends it as the
+/// bearer of every later request (OAuth signing stops); remembers it as
+/// `{kind}_token`.
+async fn sign_in(w: &mut ContractWorld, kind: &str, username: &str, password: &str) -> StepResult {
+    let url = format!("{}/rest/V1/integration/{kind}/token", w.sandbox()?.base_url);
     let resp = client()
         .post(&url)
         .json(&json!({ "username": username, "password": password }))
@@ -286,33 +293,11 @@ async fn admin_token(w: &mut ContractWorld) -> StepResult {
         .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
     w.headers
         .push(("Authorization".into(), format!("Bearer {token}")));
-    w.named.insert("admin_token".into(), token.to_owned());
+    w.named.insert(format!("{kind}_token"), token.to_owned());
     Ok(())
 }
 
 #[given(expr = "I am signed in as the customer {string} with password {string}")]
 async fn customer_token(w: &mut ContractWorld, email: String, password: String) -> StepResult {
-    let url = format!(
-        "{}/rest/V1/integration/customer/token",
-        w.sandbox()?.base_url
-    );
-    let resp = client()
-        .post(&url)
-        .json(&json!({ "username": email, "password": password }))
-        .send()
-        .await?;
-    let status = resp.status();
-    let body: Value = resp.json().await?;
-    let Some(token) = body.as_str().filter(|_| status.is_success()) else {
-        bail!("POST {url} answered {status}: {body}");
-    };
-    if let Some(o) = w.oauth.as_mut() {
-        o.active = false;
-    }
-    w.headers
-        .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
-    w.headers
-        .push(("Authorization".into(), format!("Bearer {token}")));
-    w.named.insert("customer_token".into(), token.to_owned());
-    Ok(())
+    sign_in(w, "customer", &email, &password).await
 }

@@ -51,16 +51,30 @@ pub(crate) async fn spawn_app_with(state: sim_magento::state::State) -> TestApp 
 }
 
 impl TestApp {
+    /// A call with the admin token.
     pub(crate) async fn call(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
+        self.call_as(Some(&self.token), method, path, body).await
+    }
+
+    /// A call with another bearer token, or none.
+    pub(crate) async fn call_as(
+        &self,
+        token: Option<&str>,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut req = self
             .client
-            .request(method, format!("{}{path}", self.handle.rest_url()))
-            .bearer_auth(&self.token);
+            .request(method, format!("{}{path}", self.handle.rest_url()));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
         if let Some(body) = body {
             req = req.json(&body);
         }
