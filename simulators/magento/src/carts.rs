@@ -297,25 +297,22 @@ pub fn create(
 ) -> u64 {
     let id = take(&mut state.next.sales.quote);
     let stamp = dates::db_time(now);
-    state.carts.insert(
+    state.carts.insert(Cart {
         id,
-        Cart {
-            id,
-            masked_id: customer_id.is_none().then(|| mask(id)),
-            store_id,
-            customer_id,
-            is_active: true,
-            created_at: stamp.clone(),
-            updated_at: stamp,
-            items: Vec::new(),
-            shipping_address: None,
-            billing_address: None,
-            shipping_method: None,
-            email: None,
-            payment_method: None,
-            reserved_order_id: None,
-        },
-    );
+        masked_id: customer_id.is_none().then(|| mask(id)),
+        store_id,
+        customer_id,
+        is_active: true,
+        created_at: stamp.clone(),
+        updated_at: stamp,
+        items: Vec::new(),
+        shipping_address: None,
+        billing_address: None,
+        shipping_method: None,
+        email: None,
+        payment_method: None,
+        reserved_order_id: None,
+    });
     id
 }
 
@@ -324,8 +321,7 @@ pub fn create(
 pub fn guest_cart_id(state: &State, masked: &str) -> MResult<u64> {
     let cart = state
         .carts
-        .values()
-        .find(|c| c.masked_id.as_deref() == Some(masked))
+        .by_mask(masked)
         .ok_or_else(|| cart_not_found(Value::Null))?;
     if cart.is_active {
         Ok(cart.id)
@@ -338,8 +334,8 @@ pub fn guest_cart_id(state: &State, masked: &str) -> MResult<u64> {
 pub fn customer_cart_id(state: &State, customer_id: u64) -> MResult<u64> {
     state
         .carts
-        .values()
-        .find(|c| c.customer_id == Some(customer_id) && c.is_active)
+        .of_customer(customer_id)
+        .find(|c| c.is_active)
         .map(|c| c.id)
         .ok_or_else(|| {
             MagentoError::not_found(m::NO_CUSTOMER_CART).named([

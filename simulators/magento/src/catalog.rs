@@ -325,18 +325,7 @@ fn attribute(code: &str) -> Option<(usize, Kind)> {
 
 /// The product with `sku`, compared case-insensitively as MySQL does.
 pub fn find_by_sku<'s>(state: &'s State, sku: &str) -> Option<&'s Product> {
-    state
-        .products
-        .values()
-        .find(|p| p.sku.eq_ignore_ascii_case(sku))
-}
-
-/// Mutable [`find_by_sku`].
-pub fn find_by_sku_mut<'s>(state: &'s mut State, sku: &str) -> Option<&'s mut Product> {
-    state
-        .products
-        .values_mut()
-        .find(|p| p.sku.eq_ignore_ascii_case(sku))
+    state.products.by_sku(sku)
 }
 
 /// The product with `sku`, or Magento's 404.
@@ -348,10 +337,12 @@ pub fn product<'s>(state: &'s State, sku: &str) -> MResult<&'s Product> {
 /// (`Some((quantity, in_stock))`) or deleted (`None`: qty 0, out of stock). Updates the
 /// product's legacy stock item when the product exists; unknown SKUs are ignored.
 pub fn apply_default_source_item(state: &mut State, sku: &str, item: Option<(f64, bool)>) {
-    if let Some(product) = find_by_sku_mut(state, sku) {
+    if let Some(id) = find_by_sku(state, sku).map(|p| p.id) {
         let (qty, in_stock) = item.unwrap_or((0.0, false));
-        product.stock_item.qty = qty;
-        product.stock_item.is_in_stock = in_stock;
+        state.products.update(id, |product| {
+            product.stock_item.qty = qty;
+            product.stock_item.is_in_stock = in_stock;
+        });
     }
 }
 
@@ -723,11 +714,11 @@ pub fn save_product(
     if is_new {
         state.next.product_id += 1;
     }
-    state.products.insert(id, p);
+    state.products.insert(p);
     let has_default = state
         .source_items
-        .iter()
-        .any(|i| i.source_code == crate::msi::DEFAULT_SOURCE && i.sku.eq_ignore_ascii_case(&sku));
+        .get(&sku, crate::msi::DEFAULT_SOURCE)
+        .is_some();
     if (sync || has_default) && crate::msi::supports_source_items(&type_id) {
         crate::msi::sync_default_source_item(state, &sku, qty, in_stock);
     }
@@ -872,15 +863,16 @@ fn url_key_taken(
     except_product: Option<u64>,
     except_category: Option<u64>,
 ) -> bool {
-    state.products.values().any(|p| {
-        Some(p.id) != except_product
-            && get_attribute(p, "url_key").and_then(Value::as_str) == Some(key)
-    }) || state.categories.values().any(|c| {
-        Some(c.id) != except_category
-            && c.level >= 2
-            && category_attribute(c, "url_path").or_else(|| category_attribute(c, "url_key"))
-                == Some(key)
-    })
+    state
+        .products
+        .with_url_key(key)
+        .any(|id| Some(id) != except_product)
+        || state.categories.values().any(|c| {
+            Some(c.id) != except_category
+                && c.level >= 2
+                && category_attribute(c, "url_path").or_else(|| category_attribute(c, "url_key"))
+                    == Some(key)
+        })
 }
 
 fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p Value> {
@@ -1258,13 +1250,11 @@ pub fn update_stock_item(
     let p = find_by_sku(state, sku)
         .ok_or_else(|| MagentoError::not_found(m::SKU_NOT_FOUND).positional([json!(sku)]))?;
     let mut si = p.stock_item.clone();
-    let (type_id, product_sku) = (p.type_id.clone(), p.sku.clone());
+    let (id, type_id, product_sku) = (p.id, p.type_id.clone(), p.sku.clone());
     merge_stock_item(&mut si, body)?;
     normalize_stock_item(&mut si, &type_id, now);
     let (item_id, qty, in_stock) = (si.item_id, si.qty, si.is_in_stock);
-    if let Some(p) = find_by_sku_mut(state, sku) {
-        p.stock_item = si;
-    }
+    state.products.update(id, |p| p.stock_item = si);
     if crate::msi::supports_source_items(&type_id) {
         crate::msi::sync_default_source_item(state, &product_sku, qty, in_stock);
     }
@@ -1275,10 +1265,8 @@ pub fn update_stock_item(
 /// plugin); reservations stay.
 pub fn delete_product(state: &mut State, sku: &str) -> MResult<()> {
     let id = product(state, sku)?.id;
-    if let Some(p) = state.products.remove(&id) {
-        state
-            .source_items
-            .retain(|i| !i.sku.eq_ignore_ascii_case(&p.sku));
+    if let Some(p) = state.products.remove(id) {
+        state.source_items.remove_sku(&p.sku);
     }
     Ok(())
 }
@@ -1599,11 +1587,17 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
     for gone_id in &gone {
         state.categories.remove(gone_id);
     }
-    for p in state.products.values_mut() {
-        p.category_links.retain(|l| {
-            !l.get("category_id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| names.iter().any(|n| n == id))
+    let linked: std::collections::BTreeSet<u64> = names
+        .iter()
+        .flat_map(|n| state.products.in_category(n))
+        .collect();
+    for product_id in linked {
+        state.products.update(product_id, |p| {
+            p.category_links.retain(|l| {
+                !l.get("category_id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| names.iter().any(|n| n == id))
+            });
         });
     }
     Ok(())

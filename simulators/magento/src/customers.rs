@@ -212,10 +212,7 @@ fn not_found(field: &str, value: Value) -> MagentoError {
 /// The customer of `website_id` with `email`, compared as MySQL's collation does
 /// (case-insensitive).
 pub fn find_by_email<'s>(state: &'s State, email: &str, website_id: u64) -> Option<&'s Customer> {
-    state
-        .customers
-        .values()
-        .find(|c| c.website_id == website_id && c.email.eq_ignore_ascii_case(email))
+    state.customers.by_email(email, website_id)
 }
 
 /// `AccountManagement::isEmailAvailable`: no customer of the website has it.
@@ -235,12 +232,10 @@ pub fn authenticate(state: &State, email: &str, password: &str, website_id: u64)
 /// stop working (Magento's `oauth_token` rows cascade with the customer).
 pub fn delete(state: &mut State, id: i64) -> MResult<()> {
     let id = get(state, id)?.id;
-    state.customers.remove(&id);
-    for t in &mut state.tokens {
-        if t.owner == (crate::state::TokenOwner::Customer { customer_id: id }) {
-            t.revoked = true;
-        }
-    }
+    state.customers.remove(id);
+    state
+        .tokens
+        .revoke_owner(&crate::state::TokenOwner::Customer { customer_id: id });
     Ok(())
 }
 
@@ -659,7 +654,7 @@ pub fn create(
     sync_default_flags(&mut customer);
     state.next.customer_id += 1;
     state.next.customer_address_id = next_address;
-    state.customers.insert(id, customer);
+    state.customers.insert(customer);
     Ok(id)
 }
 
@@ -751,7 +746,7 @@ pub fn update(state: &mut State, id: i64, body: &Value, scope: &SaveScope) -> MR
     sync_default_flags(&mut customer);
     state.next.customer_address_id = next_address;
     let id = customer.id;
-    state.customers.insert(id, customer);
+    state.customers.insert(customer);
     Ok(id)
 }
 

@@ -156,11 +156,21 @@ impl Magento {
         }
         let mut segments: Vec<&str> = rest.trim_matches('/').split('/').collect();
         let now = self.core.clock.now();
+        // Parsed before the lock is taken; a bad body is reported after routing and
+        // authentication, where Magento reports it.
+        let parsed = parse_body(parts, body);
+        let query = parts
+            .uri
+            .query()
+            .map_or_else(|| Value::Object(Map::new()), phpquery::parse_query);
 
-        // Store code, route, authentication and ACL under one short lock.
+        // One lock for the whole request: store code, route, authentication, ACL and
+        // the service call see one state, and nothing (a reset, an import) can fall
+        // between them.
+        let mut inner = self.lock();
+        let inner = &mut *inner;
+        inner.state.expire_quotes(now.unix_timestamp());
         let (route, params, scope, principal) = {
-            let mut inner = self.lock();
-            let inner = &mut *inner;
             let scope = match segments.first().copied() {
                 Some("all") => {
                     segments.remove(0);
@@ -209,13 +219,7 @@ impl Magento {
             (route, params, scope, principal)
         };
 
-        let body = parse_body(parts, body)?;
-        let query = parts
-            .uri
-            .query()
-            .map_or_else(|| Value::Object(Map::new()), phpquery::parse_query);
-
-        let mut inner = self.lock();
+        let body = parsed?;
         let mut ctx = Ctx {
             state: &mut inner.state,
             now,

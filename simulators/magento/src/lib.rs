@@ -29,6 +29,7 @@ pub mod errors;
 pub mod fixtures;
 pub mod handlers;
 mod http;
+pub mod index;
 pub mod input;
 pub mod lifecycle;
 pub mod msi;
@@ -232,14 +233,17 @@ async fn reservations(
             .filter(|r| filter.sku.as_ref().is_none_or(|k| r.sku.eq_ignore_ascii_case(k)))
             .filter(|r| filter.stock_id.is_none_or(|id| r.stock_id == id))
             .collect();
+        // Per (SKU, stock), in order of first appearance.
         let mut totals: Vec<(String, u64, f64)> = Vec::new();
+        let mut slot: std::collections::HashMap<(String, u64), usize> = Default::default();
         for r in &rows {
-            match totals
-                .iter_mut()
-                .find(|(sku, stock, _)| sku.eq_ignore_ascii_case(&r.sku) && *stock == r.stock_id)
-            {
-                Some(t) => t.2 += r.quantity,
-                None => totals.push((r.sku.clone(), r.stock_id, r.quantity)),
+            let key = (r.sku.to_ascii_lowercase(), r.stock_id);
+            match slot.get(&key) {
+                Some(&at) => totals[at].2 += r.quantity,
+                None => {
+                    slot.insert(key, totals.len());
+                    totals.push((r.sku.clone(), r.stock_id, r.quantity));
+                }
             }
         }
         axum::Json(json!({

@@ -434,11 +434,7 @@ fn check_source_move(state: &State, sku: &str, source: &str, delta: f64) -> Resu
     if !manage {
         return Ok(());
     }
-    let item = state
-        .source_items
-        .iter()
-        .find(|i| i.source_code == source && i.sku.eq_ignore_ascii_case(sku))
-        .ok_or(())?;
+    let item = state.source_items.get(sku, source).ok_or(())?;
     if item.quantity + delta < -EPSILON && !backorders {
         return Err(());
     }
@@ -450,11 +446,7 @@ fn apply_source_move(state: &mut State, sku: &str, source: &str, delta: f64) {
     if !manage {
         return;
     }
-    let Some(item) = state
-        .source_items
-        .iter_mut()
-        .find(|i| i.source_code == source && i.sku.eq_ignore_ascii_case(sku))
-    else {
+    let Some(item) = state.source_items.get_mut(sku, source) else {
         return;
     };
     item.quantity = round_qty(item.quantity + delta);
@@ -533,8 +525,8 @@ pub fn invoice(
     // Everything checked: write.
     let shipping_billed = state
         .invoices
-        .values()
-        .any(|i| i.order_id == order_id && i.shipping_amount != 0.0 && i.state != 3);
+        .of_order(order_id)
+        .any(|i| i.shipping_amount != 0.0 && i.state != 3);
     let stamp = dates::db_time(now);
     let mut o = o.clone();
     let ids = &mut state.next.sales;
@@ -574,22 +566,19 @@ pub fn invoice(
     t.shipping_invoiced = round(t.shipping_invoiced + shipping);
     resolve_state(&mut o, true);
     o.updated_at = stamp.clone();
-    state.invoices.insert(
-        invoice_id,
-        Invoice {
-            entity_id: invoice_id,
-            increment_id: format!("{invoice_id:09}"),
-            order_id,
-            state: 2,
-            items,
-            subtotal,
-            shipping_amount: shipping,
-            grand_total: grand,
-            comments,
-            created_at: stamp.clone(),
-            updated_at: stamp,
-        },
-    );
+    state.invoices.insert(Invoice {
+        entity_id: invoice_id,
+        increment_id: format!("{invoice_id:09}"),
+        order_id,
+        state: 2,
+        items,
+        subtotal,
+        shipping_amount: shipping,
+        grand_total: grand,
+        comments,
+        created_at: stamp.clone(),
+        updated_at: stamp,
+    });
     state.orders.insert(order_id, o);
     Ok(invoice_id)
 }
@@ -729,21 +718,18 @@ pub fn ship(
         apply_source_move(state, sku, &source, -qty);
         add_reservation(state, o.stock_id, sku, *qty, "shipment_created", &o);
     }
-    state.shipments.insert(
-        shipment_id,
-        Shipment {
-            entity_id: shipment_id,
-            increment_id: format!("{shipment_id:09}"),
-            order_id,
-            source_code: source,
-            items,
-            tracks,
-            comments,
-            packages: input.packages.clone(),
-            created_at: stamp.clone(),
-            updated_at: stamp,
-        },
-    );
+    state.shipments.insert(Shipment {
+        entity_id: shipment_id,
+        increment_id: format!("{shipment_id:09}"),
+        order_id,
+        source_code: source,
+        items,
+        tracks,
+        comments,
+        packages: input.packages.clone(),
+        created_at: stamp.clone(),
+        updated_at: stamp,
+    });
     state.orders.insert(order_id, o);
     Ok(shipment_id)
 }
@@ -756,7 +742,7 @@ pub fn ship(
 /// order.
 fn returnable_by_source(state: &State, order_id: u64, item_id: u64) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = Vec::new();
-    for s in state.shipments.values().filter(|s| s.order_id == order_id) {
+    for s in state.shipments.of_order(order_id) {
         let qty: f64 = s
             .items
             .iter()
@@ -768,11 +754,7 @@ fn returnable_by_source(state: &State, order_id: u64, item_id: u64) -> Vec<(Stri
             None => out.push((s.source_code.clone(), qty)),
         }
     }
-    for c in state
-        .creditmemos
-        .values()
-        .filter(|c| c.order_id == order_id)
-    {
+    for c in state.creditmemos.of_order(order_id) {
         for r in c.returned.iter().filter(|r| r.order_item_id == item_id) {
             if let Some((_, q)) = out.iter_mut().find(|(s, _)| *s == r.source_code) {
                 *q -= r.qty;
@@ -955,26 +937,23 @@ pub fn refund(
             .unwrap_or_default();
         apply_source_move(state, &sku, &r.source_code, r.qty);
     }
-    state.creditmemos.insert(
-        memo_id,
-        Creditmemo {
-            entity_id: memo_id,
-            increment_id: format!("{memo_id:09}"),
-            order_id,
-            invoice_id: None,
-            state: 2,
-            items,
-            subtotal,
-            shipping_amount: shipping,
-            adjustment_positive: input.adjustment_positive,
-            adjustment_negative: input.adjustment_negative,
-            grand_total: grand,
-            comments,
-            returned,
-            created_at: stamp.clone(),
-            updated_at: stamp,
-        },
-    );
+    state.creditmemos.insert(Creditmemo {
+        entity_id: memo_id,
+        increment_id: format!("{memo_id:09}"),
+        order_id,
+        invoice_id: None,
+        state: 2,
+        items,
+        subtotal,
+        shipping_amount: shipping,
+        adjustment_positive: input.adjustment_positive,
+        adjustment_negative: input.adjustment_negative,
+        grand_total: grand,
+        comments,
+        returned,
+        created_at: stamp.clone(),
+        updated_at: stamp,
+    });
     state.orders.insert(order_id, o);
     Ok(memo_id)
 }

@@ -393,10 +393,6 @@ pub fn supports_source_items(type_id: &str) -> bool {
     matches!(type_id, "simple" | "virtual" | "downloadable" | "giftcard")
 }
 
-fn same_sku(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
-}
-
 // ---------------------------------------------------------------------------
 // Sources
 
@@ -566,16 +562,7 @@ fn validate_stock(state: &State, input: &StockInput) -> MResult<()> {
 /// Replaces the channels of `stock_id` with `channels`, moving any channel another
 /// stock holds (a channel belongs to one stock).
 fn replace_channels(state: &mut State, stock_id: u64, channels: &[SalesChannel]) {
-    for (id, stock) in &mut state.stocks {
-        if *id == stock_id {
-            let mut list = channels.to_vec();
-            list.sort();
-            list.dedup();
-            stock.sales_channels = list;
-        } else {
-            stock.sales_channels.retain(|c| !channels.contains(c));
-        }
-    }
+    state.stocks.set_channels(stock_id, channels);
 }
 
 /// `POST /V1/inventory/stocks` and `PUT /V1/inventory/stocks/:id`: validates the name
@@ -599,29 +586,21 @@ pub fn save_stock(state: &mut State, input: StockInput) -> MResult<i64> {
     let name = input.name.text().to_owned();
     let id = match input.stock_id {
         Some(id) => {
-            let Some(stock) = u64::try_from(id)
+            let Some(key) = u64::try_from(id)
                 .ok()
-                .and_then(|k| state.stocks.get_mut(&k))
+                .filter(|k| state.stocks.rename(*k, name.clone()))
             else {
                 if channels.is_empty() {
                     return Ok(id);
                 }
                 return Err(MagentoError::bad_request(m::COULD_NOT_REPLACE_CHANNELS));
             };
-            stock.name = name;
-            stock.stock_id
+            key
         }
         None => {
             let id = state.next.stock_id;
             state.next.stock_id += 1;
-            state.stocks.insert(
-                id,
-                Stock {
-                    stock_id: id,
-                    name,
-                    sales_channels: Vec::new(),
-                },
-            );
+            state.stocks.insert_empty(id, name);
             id
         }
     };
@@ -669,7 +648,7 @@ pub fn delete_stock(state: &mut State, id: i64) -> MResult<()> {
             ("fieldValue", Value::from(id)),
         ]));
     };
-    state.stocks.remove(&key);
+    state.stocks.remove(key);
     state.stock_source_links.retain(|l| l.stock_id != key);
     Ok(())
 }
@@ -679,12 +658,7 @@ pub fn delete_stock(state: &mut State, id: i64) -> MResult<()> {
 pub fn stock_for_channel<'s>(state: &'s State, kind: &str, code: &str) -> MResult<&'s Stock> {
     state
         .stocks
-        .values()
-        .find(|s| {
-            s.sales_channels
-                .iter()
-                .any(|c| c.kind.eq_ignore_ascii_case(kind) && c.code.eq_ignore_ascii_case(code))
-        })
+        .for_channel(kind, code)
         .ok_or_else(|| MagentoError::not_found(m::NO_LINKED_STOCK))
 }
 
@@ -865,17 +839,7 @@ pub fn save_source_items(state: &mut State, items: Vec<SourceItemInput>) -> MRes
 }
 
 fn upsert_item(state: &mut State, row: SourceItem) {
-    match state
-        .source_items
-        .iter_mut()
-        .find(|i| i.source_code == row.source_code && same_sku(&i.sku, &row.sku))
-    {
-        Some(existing) => {
-            existing.quantity = row.quantity;
-            existing.status = row.status;
-        }
-        None => state.source_items.push(row),
-    }
+    state.source_items.upsert(row);
 }
 
 /// True when `sku` is a catalog product whose type keeps its stock in source items
@@ -894,9 +858,7 @@ pub fn delete_source_items(state: &mut State, items: Vec<SourceItemInput>) -> MR
         let (Some(sku), Some(code)) = (item.sku.as_deref(), item.source_code.as_deref()) else {
             continue;
         };
-        state
-            .source_items
-            .retain(|i| !(i.source_code == code && same_sku(&i.sku, sku)));
+        state.source_items.remove(sku, code);
         if code == DEFAULT_SOURCE && legacy_synced(state, sku) {
             crate::catalog::apply_default_source_item(state, sku, None);
         }
@@ -935,12 +897,7 @@ pub struct IndexRow {
 
 /// Σ reservation quantities of `sku` on `stock_id` (negative = held).
 pub fn reserved_qty(state: &State, sku: &str, stock_id: u64) -> f64 {
-    state
-        .reservations
-        .iter()
-        .filter(|r| r.stock_id == stock_id && same_sku(&r.sku, sku))
-        .map(|r| r.quantity)
-        .sum()
+    state.reservations.sum(sku, stock_id)
 }
 
 /// Effective (`use_config_*` resolved against Magento's defaults) out-of-stock
@@ -985,8 +942,8 @@ pub fn index_row(state: &State, sku: &str, stock_id: i64) -> Option<IndexRow> {
         .collect();
     let items: Vec<&SourceItem> = state
         .source_items
-        .iter()
-        .filter(|i| same_sku(&i.sku, sku) && enabled.contains(&i.source_code.as_str()))
+        .of_sku(sku)
+        .filter(|i| enabled.contains(&i.source_code.as_str()))
         .collect();
     if items.is_empty() {
         return None;

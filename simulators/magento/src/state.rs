@@ -2,14 +2,16 @@
 //! `GET /__sim/state` exports), no HTTP. Domain operations live beside their types in
 //! [`crate::catalog`], [`crate::msi`] and [`crate::auth`].
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::carts::{Cart, CheckoutConfig, SalesIds};
-use crate::catalog::{AttributeSet, Category, Product};
-use crate::customers::Customer;
-use crate::msi::{Reservation, Source, SourceItem, Stock, StockSourceLink};
+use crate::carts::{CheckoutConfig, SalesIds};
+use crate::catalog::{AttributeSet, Category};
+use crate::index::{
+    Carts, Customers, Documents, Products, Reservations, SourceItems, Stocks, Tokens,
+};
+use crate::msi::{Source, StockSourceLink};
 use crate::sales::{Creditmemo, Invoice, Order, Shipment};
 
 /// Bearer tokens kept per instance (oldest dropped first).
@@ -40,47 +42,47 @@ pub struct State {
     pub integrations: Vec<Integration>,
     /// Issued bearer tokens (admin and customer), oldest first.
     #[serde(default)]
-    pub tokens: VecDeque<BearerToken>,
+    pub tokens: Tokens,
     /// Product attribute sets.
     pub attribute_sets: Vec<AttributeSet>,
     /// Categories by id.
     pub categories: BTreeMap<u64, Category>,
     /// Products by id.
     #[serde(default)]
-    pub products: BTreeMap<u64, Product>,
+    pub products: Products,
     /// MSI sources, in creation order.
     pub sources: Vec<Source>,
     /// MSI stocks by id.
-    pub stocks: BTreeMap<u64, Stock>,
+    pub stocks: Stocks,
     /// Stock–source links, in creation order.
     pub stock_source_links: Vec<StockSourceLink>,
     /// Source items, in creation order.
     #[serde(default)]
-    pub source_items: Vec<SourceItem>,
+    pub source_items: SourceItems,
     /// Inventory reservations (written by orders, part 2).
     #[serde(default)]
-    pub reservations: Vec<Reservation>,
+    pub reservations: Reservations,
     /// Customers by id.
     #[serde(default)]
-    pub customers: BTreeMap<u64, Customer>,
+    pub customers: Customers,
     /// Carriers and payment methods.
     #[serde(default)]
     pub checkout: CheckoutConfig,
     /// Carts (quotes) by id.
     #[serde(default)]
-    pub carts: BTreeMap<u64, Cart>,
+    pub carts: Carts,
     /// Orders by entity id.
     #[serde(default)]
     pub orders: BTreeMap<u64, Order>,
     /// Invoices by id.
     #[serde(default)]
-    pub invoices: BTreeMap<u64, Invoice>,
+    pub invoices: Documents<Invoice>,
     /// Shipments by id.
     #[serde(default)]
-    pub shipments: BTreeMap<u64, Shipment>,
+    pub shipments: Documents<Shipment>,
     /// Credit memos by id.
     #[serde(default)]
-    pub creditmemos: BTreeMap<u64, Creditmemo>,
+    pub creditmemos: Documents<Creditmemo>,
     /// Next ids.
     pub next: NextIds,
 }
@@ -133,6 +135,10 @@ pub struct Settings {
     pub customer_token_hours: i64,
     /// OAuth timestamps further than this in the future are refused (Magento: 600 s).
     pub oauth_max_future_skew_secs: i64,
+    /// `checkout/cart/delete_quote_after` (Magento default 30): carts, guest or
+    /// customer, active or ordered, not updated for this many days are deleted, as
+    /// the `sales_clean_quotes` cron does. 0 or less keeps them forever.
+    pub quote_lifetime_days: i64,
 }
 
 impl Default for Settings {
@@ -143,6 +149,7 @@ impl Default for Settings {
             admin_token_hours: 4,
             customer_token_hours: 1,
             oauth_max_future_skew_secs: 600,
+            quote_lifetime_days: 30,
         }
     }
 }
@@ -396,11 +403,40 @@ impl State {
         self.store_configs.iter().find(|c| c.id == id)
     }
 
+    /// Deletes the carts whose lifetime ([`Settings::quote_lifetime_days`]) has run out
+    /// at `now_unix`, as if Magento's daily cron ran at every request. Looks only at
+    /// the carts that are due.
+    pub fn expire_quotes(&mut self, now_unix: i64) -> usize {
+        let days = self.settings.quote_lifetime_days;
+        if days <= 0 {
+            return 0;
+        }
+        match days
+            .checked_mul(86_400)
+            .and_then(|secs| now_unix.checked_sub(secs))
+        {
+            Some(cutoff) => self.carts.expire_before(cutoff),
+            None => 0,
+        }
+    }
+
     /// Remembers a bearer token, dropping the oldest past [`TOKEN_CAPACITY`].
     pub fn push_token(&mut self, token: BearerToken) {
-        if self.tokens.len() >= TOKEN_CAPACITY {
-            self.tokens.pop_front();
-        }
-        self.tokens.push_back(token);
+        self.tokens.push(token, TOKEN_CAPACITY);
+    }
+
+    /// Checks every derived index against one rebuilt from the rows (see
+    /// [`crate::index`]); the property tests call this after random operations.
+    pub fn check_indexes(&self) -> Result<(), String> {
+        self.products.check()?;
+        self.customers.check()?;
+        self.carts.check()?;
+        self.tokens.check()?;
+        self.source_items.check()?;
+        self.reservations.check()?;
+        self.invoices.check("invoices")?;
+        self.shipments.check("shipments")?;
+        self.creditmemos.check("creditmemos")?;
+        self.stocks.check()
     }
 }

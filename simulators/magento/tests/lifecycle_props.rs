@@ -94,7 +94,7 @@ fn store() -> State {
     let mut s = sim_magento::fixtures::default_state();
     for (i, (sku, min_qty, ua, us)) in PRODUCTS.iter().enumerate() {
         let p = product(900 + i as u64, sku, *min_qty);
-        s.products.insert(p.id, p);
+        s.products.insert(p);
         msi::save_source_items(
             &mut s,
             [("ua-warehouse", *ua), ("us-warehouse", *us)]

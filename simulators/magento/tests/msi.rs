@@ -21,7 +21,7 @@ impl TestApp {
     fn add_product(&self, sku: &str, type_id: &str, stock_item: Value) {
         let product = product(sku, type_id, stock_item);
         self.handle.magento().with_state(|s| {
-            s.products.insert(product.id, product);
+            s.products.insert(product);
         });
     }
 

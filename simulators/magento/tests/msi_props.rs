@@ -123,7 +123,7 @@ fn store(min_qty: i32) -> State {
         ),
         product(902, "mug", "configurable", json!({})),
     ] {
-        s.products.insert(p.id, p);
+        s.products.insert(p);
     }
     s
 }
@@ -307,7 +307,8 @@ fn check_invariants(state: &State) -> Result<(), TestCaseError> {
             "duplicate link {l:?}"
         );
     }
-    for (i, item) in state.source_items.iter().enumerate() {
+    let source_items: Vec<_> = state.source_items.iter().collect();
+    for (i, item) in source_items.iter().enumerate() {
         prop_assert!(
             state
                 .sources
@@ -316,7 +317,7 @@ fn check_invariants(state: &State) -> Result<(), TestCaseError> {
         );
         prop_assert!(item.status <= 1);
         prop_assert!(
-            !state.source_items[i + 1..].iter().any(|o| o.source_code == item.source_code
+            !source_items[i + 1..].iter().any(|o| o.source_code == item.source_code
                 && o.sku.eq_ignore_ascii_case(&item.sku)),
             "duplicate source item {item:?}"
         );

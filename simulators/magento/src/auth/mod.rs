@@ -139,8 +139,8 @@ fn bearer(header: &str) -> Option<&str> {
 fn bearer_principal(state: &State, token: &str, now_unix: i64) -> Principal {
     if let Some(t) = state
         .tokens
-        .iter()
-        .find(|t| t.token == token && !t.revoked && t.expires_at > now_unix)
+        .get(token)
+        .filter(|t| !t.revoked && t.expires_at > now_unix)
     {
         return match t.owner {
             TokenOwner::Admin { user_id } => Principal::Admin { user_id },

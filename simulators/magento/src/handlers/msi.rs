@@ -566,9 +566,9 @@ pub fn list_source_items(ctx: &mut Ctx<'_>) -> MResult<Value> {
 
 fn list_source_items_page(ctx: &Ctx<'_>) -> MResult<Value> {
     let criteria = search::from_query(&ctx.query, true)?;
-    let rows = ctx.state.source_items.as_slice();
-    let (items, total) = criteria.apply(rows, item_field)?;
-    let items = items.into_iter().map(item_json).collect();
+    let rows: Vec<&msi::SourceItem> = ctx.state.source_items.iter().collect();
+    let (items, total) = criteria.apply(&rows, |i, f| item_field(i, f))?;
+    let items = items.into_iter().map(|i| item_json(i)).collect();
     Ok(search::result(items, &criteria, total))
 }
 

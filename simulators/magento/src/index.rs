@@ -1,0 +1,929 @@
+//! Keyed collections: the store's growing tables, each with the indexes its lookups
+//! need, so that no request scans a table that grows with the store.
+//!
+//! Every collection here serialises exactly as the plain map or list it wraps (that is
+//! what `GET /__sim/state` exports and `PUT /__sim/state` imports); its indexes are
+//! derived data, never exported, rebuilt whenever a collection is deserialised (fixture
+//! load, import) and kept up to date by every mutating method. Reads go through
+//! `Deref` to the underlying map; writes go through the methods, which is what keeps
+//! the indexes true. [`crate::state::State::check_indexes`] compares every index with
+//! one rebuilt from scratch (the property tests call it after random operations).
+//!
+//! Equality (`PartialEq`) compares the rows only.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::carts::Cart;
+use crate::catalog::Product;
+use crate::customers::Customer;
+use crate::msi::{Reservation, SourceItem};
+use crate::state::BearerToken;
+
+/// SKUs and e-mails compare as MySQL's case-insensitive collation does (ASCII folding,
+/// as the scans this replaces did).
+fn fold(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
+/// Compares two index builds and names the first difference.
+fn same<T: PartialEq + std::fmt::Debug>(what: &str, kept: &T, rebuilt: &T) -> Result<(), String> {
+    if kept == rebuilt {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}: kept index {kept:?} differs from rebuilt {rebuilt:?}"
+        ))
+    }
+}
+
+macro_rules! rows_only {
+    ($name:ident, $target:ty) => {
+        impl Deref for $name {
+            type Target = $target;
+            fn deref(&self) -> &$target {
+                &self.rows
+            }
+        }
+        impl<'a> IntoIterator for &'a $name {
+            type Item = <&'a $target as IntoIterator>::Item;
+            type IntoIter = <&'a $target as IntoIterator>::IntoIter;
+            fn into_iter(self) -> Self::IntoIter {
+                self.rows.iter()
+            }
+        }
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.rows == other.rows
+            }
+        }
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.rows.serialize(s)
+            }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$target>::deserialize(d).map(Self::from_rows)
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Products
+
+/// Products by entity id, with their SKU, URL-key and category indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Products {
+    rows: BTreeMap<u64, Product>,
+    keys: ProductKeys,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ProductKeys {
+    /// Folded SKU → id.
+    by_sku: HashMap<String, u64>,
+    /// `url_key` attribute → ids (more than one only in an imported state).
+    by_url_key: HashMap<String, BTreeSet<u64>>,
+    /// `category_links[].category_id` → ids.
+    by_category: HashMap<String, BTreeSet<u64>>,
+}
+
+rows_only!(Products, BTreeMap<u64, Product>);
+
+/// A product's `url_key` attribute, when it is a string.
+pub(crate) fn product_url_key(p: &Product) -> Option<&str> {
+    p.custom_attributes
+        .iter()
+        .find(|a| a.attribute_code == "url_key")
+        .and_then(|a| a.value.as_str())
+}
+
+fn link_categories(p: &Product) -> impl Iterator<Item = &str> {
+    p.category_links
+        .iter()
+        .filter_map(|l| l.get("category_id").and_then(Value::as_str))
+}
+
+impl ProductKeys {
+    fn add(&mut self, p: &Product) {
+        self.by_sku.insert(fold(&p.sku), p.id);
+        if let Some(key) = product_url_key(p) {
+            self.by_url_key
+                .entry(key.to_owned())
+                .or_default()
+                .insert(p.id);
+        }
+        for c in link_categories(p) {
+            self.by_category
+                .entry(c.to_owned())
+                .or_default()
+                .insert(p.id);
+        }
+    }
+
+    fn drop(&mut self, p: &Product) {
+        let sku = fold(&p.sku);
+        if self.by_sku.get(&sku) == Some(&p.id) {
+            self.by_sku.remove(&sku);
+        }
+        if let Some(key) = product_url_key(p) {
+            remove_from(&mut self.by_url_key, key, p.id);
+        }
+        for c in link_categories(p) {
+            remove_from(&mut self.by_category, c, p.id);
+        }
+    }
+}
+
+fn remove_from(map: &mut HashMap<String, BTreeSet<u64>>, key: &str, id: u64) {
+    if let Some(ids) = map.get_mut(key) {
+        ids.remove(&id);
+        if ids.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl Products {
+    fn from_rows(rows: BTreeMap<u64, Product>) -> Self {
+        let mut keys = ProductKeys::default();
+        for p in rows.values() {
+            keys.add(p);
+        }
+        Self { rows, keys }
+    }
+
+    /// The product with `sku`, compared case-insensitively.
+    pub fn by_sku(&self, sku: &str) -> Option<&Product> {
+        self.keys
+            .by_sku
+            .get(&fold(sku))
+            .and_then(|id| self.rows.get(id))
+    }
+
+    /// Ids of the products whose `url_key` attribute is `key`.
+    pub fn with_url_key(&self, key: &str) -> impl Iterator<Item = u64> + '_ {
+        self.keys.by_url_key.get(key).into_iter().flatten().copied()
+    }
+
+    /// Ids of the products linked to category `id` (as the links spell it).
+    pub fn in_category(&self, id: &str) -> impl Iterator<Item = u64> + '_ {
+        self.keys.by_category.get(id).into_iter().flatten().copied()
+    }
+
+    /// Stores `p` under its id, replacing the product with that id.
+    pub fn insert(&mut self, p: Product) -> Option<Product> {
+        let old = self.rows.remove(&p.id);
+        if let Some(old) = &old {
+            self.keys.drop(old);
+        }
+        self.keys.add(&p);
+        self.rows.insert(p.id, p);
+        old
+    }
+
+    /// Removes the product with `id`.
+    pub fn remove(&mut self, id: u64) -> Option<Product> {
+        let old = self.rows.remove(&id)?;
+        self.keys.drop(&old);
+        Some(old)
+    }
+
+    /// Changes the product with `id` in place (its keys may change; the id may not).
+    pub fn update<R>(&mut self, id: u64, f: impl FnOnce(&mut Product) -> R) -> Option<R> {
+        let mut p = self.remove(id)?;
+        let r = f(&mut p);
+        p.id = id;
+        self.insert(p);
+        Some(r)
+    }
+
+    /// Compares the indexes with ones rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        same(
+            "products",
+            &self.keys,
+            &Self::from_rows(self.rows.clone()).keys,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Customers
+
+/// Customers by id, with their (website, e-mail) index.
+#[derive(Debug, Clone, Default)]
+pub struct Customers {
+    rows: BTreeMap<u64, Customer>,
+    by_email: HashMap<(u64, String), u64>,
+}
+
+rows_only!(Customers, BTreeMap<u64, Customer>);
+
+impl Customers {
+    fn from_rows(rows: BTreeMap<u64, Customer>) -> Self {
+        let by_email = rows
+            .values()
+            .map(|c| ((c.website_id, fold(&c.email)), c.id))
+            .collect();
+        Self { rows, by_email }
+    }
+
+    /// The customer of `website_id` with `email` (case-insensitive).
+    pub fn by_email(&self, email: &str, website_id: u64) -> Option<&Customer> {
+        self.by_email
+            .get(&(website_id, fold(email)))
+            .and_then(|id| self.rows.get(id))
+    }
+
+    fn unindex(&mut self, c: &Customer) {
+        let key = (c.website_id, fold(&c.email));
+        if self.by_email.get(&key) == Some(&c.id) {
+            self.by_email.remove(&key);
+        }
+    }
+
+    /// Stores `c` under its id.
+    pub fn insert(&mut self, c: Customer) -> Option<Customer> {
+        let old = self.rows.remove(&c.id);
+        if let Some(old) = &old {
+            self.unindex(old);
+        }
+        self.by_email.insert((c.website_id, fold(&c.email)), c.id);
+        self.rows.insert(c.id, c);
+        old
+    }
+
+    /// Removes the customer with `id`.
+    pub fn remove(&mut self, id: u64) -> Option<Customer> {
+        let old = self.rows.remove(&id)?;
+        self.unindex(&old);
+        Some(old)
+    }
+
+    /// Compares the index with one rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        same(
+            "customers",
+            &self.by_email,
+            &Self::from_rows(self.rows.clone()).by_email,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Carts
+
+/// Carts (quotes) by id, with the masked-id and per-customer indexes and the expiry
+/// queue.
+#[derive(Debug, Clone, Default)]
+pub struct Carts {
+    rows: BTreeMap<u64, Cart>,
+    by_mask: HashMap<String, u64>,
+    by_customer: HashMap<u64, BTreeSet<u64>>,
+    /// `(updated_at as Unix time, id)`: never later than the cart's real `updated_at`
+    /// (which only grows), so the front is always the first cart that may expire.
+    expiry: BTreeSet<(i64, u64)>,
+}
+
+rows_only!(Carts, BTreeMap<u64, Cart>);
+
+fn updated_unix(c: &Cart) -> i64 {
+    crate::dates::parse_db_time(&c.updated_at).map_or(i64::MIN, |t| t.unix_timestamp())
+}
+
+impl Carts {
+    fn from_rows(rows: BTreeMap<u64, Cart>) -> Self {
+        let mut carts = Self {
+            rows: BTreeMap::new(),
+            ..Self::default()
+        };
+        for (_, c) in rows {
+            carts.insert(c);
+        }
+        carts
+    }
+
+    fn index(&mut self, c: &Cart) {
+        if let Some(mask) = &c.masked_id {
+            self.by_mask.insert(mask.clone(), c.id);
+        }
+        if let Some(customer) = c.customer_id {
+            self.by_customer.entry(customer).or_default().insert(c.id);
+        }
+        self.expiry.insert((updated_unix(c), c.id));
+    }
+
+    fn unindex(&mut self, c: &Cart) {
+        if let Some(mask) = &c.masked_id {
+            if self.by_mask.get(mask) == Some(&c.id) {
+                self.by_mask.remove(mask);
+            }
+        }
+        if let Some(customer) = c.customer_id {
+            if let Some(ids) = self.by_customer.get_mut(&customer) {
+                ids.remove(&c.id);
+                if ids.is_empty() {
+                    self.by_customer.remove(&customer);
+                }
+            }
+        }
+        // The expiry entry is left behind and skipped when it comes up.
+    }
+
+    /// The cart behind the masked id `mask`.
+    pub fn by_mask(&self, mask: &str) -> Option<&Cart> {
+        self.by_mask.get(mask).and_then(|id| self.rows.get(id))
+    }
+
+    /// The carts of `customer_id`, by id.
+    pub fn of_customer(&self, customer_id: u64) -> impl Iterator<Item = &Cart> + '_ {
+        self.by_customer
+            .get(&customer_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.rows.get(id))
+    }
+
+    /// Stores `c` under its id.
+    pub fn insert(&mut self, c: Cart) -> Option<Cart> {
+        let old = self.rows.remove(&c.id);
+        if let Some(old) = &old {
+            self.unindex(old);
+        }
+        self.index(&c);
+        self.rows.insert(c.id, c);
+        old
+    }
+
+    /// The cart with `id`, to change in place. Its masked id and customer must not
+    /// change through this (use [`Carts::insert`]); `updated_at` may only grow.
+    pub fn get_mut(&mut self, id: &u64) -> Option<&mut Cart> {
+        self.rows.get_mut(id)
+    }
+
+    /// Removes the cart with `id`.
+    pub fn remove(&mut self, id: u64) -> Option<Cart> {
+        let old = self.rows.remove(&id)?;
+        self.unindex(&old);
+        Some(old)
+    }
+
+    /// Deletes every cart last updated at or before `cutoff` (Unix time), as Magento's
+    /// `sales_clean_quotes` cron does; returns how many went. Costs O(log n) per cart
+    /// looked at, and looks only at carts that are due (or whose queue entry is stale).
+    pub fn expire_before(&mut self, cutoff: i64) -> usize {
+        let mut removed = 0;
+        while let Some(&(at, id)) = self.expiry.first() {
+            if at > cutoff {
+                break;
+            }
+            self.expiry.pop_first();
+            let Some(c) = self.rows.get(&id) else {
+                continue;
+            };
+            let real = updated_unix(c);
+            if real > at {
+                // Touched since it was queued: queue it again at its real time.
+                self.expiry.insert((real, id));
+            } else if self.remove(id).is_some() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    /// Compares the indexes with ones rebuilt from the rows; the expiry queue must
+    /// hold, for every cart, an entry no later than its `updated_at`.
+    pub fn check(&self) -> Result<(), String> {
+        let rebuilt = Self::from_rows(self.rows.clone());
+        same("carts by mask", &self.by_mask, &rebuilt.by_mask)?;
+        same("carts by customer", &self.by_customer, &rebuilt.by_customer)?;
+        for c in self.rows.values() {
+            let real = updated_unix(c);
+            if !self
+                .expiry
+                .range((i64::MIN, c.id)..=(real, c.id))
+                .any(|(_, id)| *id == c.id)
+            {
+                return Err(format!(
+                    "cart {} has no expiry entry at or before {real}",
+                    c.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Bearer tokens
+
+/// Issued bearer tokens, oldest first, with a token-string index.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    rows: VecDeque<BearerToken>,
+    /// Token → serial (position + `dropped`).
+    by_token: HashMap<String, u64>,
+    /// Tokens dropped from the front so far.
+    dropped: u64,
+}
+
+rows_only!(Tokens, VecDeque<BearerToken>);
+
+impl Tokens {
+    fn from_rows(rows: VecDeque<BearerToken>) -> Self {
+        let by_token = rows
+            .iter()
+            .zip(0u64..)
+            .map(|(t, n)| (t.token.clone(), n))
+            .collect();
+        Self {
+            rows,
+            by_token,
+            dropped: 0,
+        }
+    }
+
+    /// The token with this string.
+    pub fn get(&self, token: &str) -> Option<&BearerToken> {
+        let serial = *self.by_token.get(token)?;
+        let at = usize::try_from(serial.checked_sub(self.dropped)?).ok()?;
+        self.rows.get(at)
+    }
+
+    /// Remembers `token`, dropping the oldest while more than `capacity` would be kept.
+    pub fn push(&mut self, token: BearerToken, capacity: usize) {
+        while self.rows.len() >= capacity.max(1) {
+            let Some(old) = self.rows.pop_front() else {
+                break;
+            };
+            if self.by_token.get(&old.token) == Some(&self.dropped) {
+                self.by_token.remove(&old.token);
+            }
+            self.dropped += 1;
+        }
+        let serial = self.dropped + self.rows.len() as u64;
+        self.by_token.insert(token.token.clone(), serial);
+        self.rows.push_back(token);
+    }
+
+    /// Revokes every token `owner` holds.
+    pub fn revoke_owner(&mut self, owner: &crate::state::TokenOwner) {
+        for t in self.rows.iter_mut().filter(|t| &t.owner == owner) {
+            t.revoked = true;
+        }
+    }
+
+    /// Compares the index with one rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        let kept: HashMap<&str, usize> = self
+            .by_token
+            .iter()
+            .filter_map(|(t, n)| {
+                Some((
+                    t.as_str(),
+                    usize::try_from(n.checked_sub(self.dropped)?).ok()?,
+                ))
+            })
+            .collect();
+        let mut rebuilt: HashMap<&str, usize> = HashMap::new();
+        for (i, t) in self.rows.iter().enumerate() {
+            rebuilt.insert(t.token.as_str(), i);
+        }
+        same("tokens", &kept, &rebuilt)?;
+        if kept.len() != self.by_token.len() {
+            return Err("tokens: the index keeps dropped tokens".into());
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Source items
+
+/// MSI source items in creation order, with a (SKU, source) index.
+#[derive(Debug, Clone, Default)]
+pub struct SourceItems {
+    /// Creation serial → item.
+    rows: BTreeMap<u64, SourceItem>,
+    /// (folded SKU, source code) → serial.
+    by_key: BTreeMap<(String, String), u64>,
+    next: u64,
+}
+
+impl PartialEq for SourceItems {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows.len() == other.rows.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for SourceItems {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.rows.values())
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceItems {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<SourceItem>::deserialize(d).map(Self::from_list)
+    }
+}
+
+impl<'a> IntoIterator for &'a SourceItems {
+    type Item = &'a SourceItem;
+    type IntoIter = std::collections::btree_map::Values<'a, u64, SourceItem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.values()
+    }
+}
+
+impl SourceItems {
+    /// Items in this (creation) order.
+    pub fn from_list(list: Vec<SourceItem>) -> Self {
+        let mut items = Self::default();
+        for item in list {
+            items.upsert(item);
+        }
+        items
+    }
+
+    /// Every item, in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = &SourceItem> + '_ {
+        self.rows.values()
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The item of `sku` (case-insensitive) at `source`.
+    pub fn get(&self, sku: &str, source: &str) -> Option<&SourceItem> {
+        let serial = self.by_key.get(&(fold(sku), source.to_owned()))?;
+        self.rows.get(serial)
+    }
+
+    /// Mutable [`SourceItems::get`] (SKU and source must not change through it).
+    pub fn get_mut(&mut self, sku: &str, source: &str) -> Option<&mut SourceItem> {
+        let serial = self.by_key.get(&(fold(sku), source.to_owned()))?;
+        self.rows.get_mut(serial)
+    }
+
+    /// Every item of `sku`, by source code.
+    pub fn of_sku(&self, sku: &str) -> impl Iterator<Item = &SourceItem> + '_ {
+        let sku = fold(sku);
+        self.by_key
+            .range((sku.clone(), String::new())..)
+            .take_while(move |((s, _), _)| *s == sku)
+            .filter_map(|(_, serial)| self.rows.get(serial))
+    }
+
+    /// Saves `row` per (SKU, source): an existing item takes its quantity and status
+    /// (and keeps its SKU spelling and place), a new one goes last.
+    pub fn upsert(&mut self, row: SourceItem) {
+        let key = (fold(&row.sku), row.source_code.clone());
+        if let Some(existing) = self.by_key.get(&key).and_then(|s| self.rows.get_mut(s)) {
+            existing.quantity = row.quantity;
+            existing.status = row.status;
+            return;
+        }
+        let serial = self.next;
+        self.next += 1;
+        self.by_key.insert(key, serial);
+        self.rows.insert(serial, row);
+    }
+
+    /// Deletes the item of `sku` at `source`.
+    pub fn remove(&mut self, sku: &str, source: &str) -> Option<SourceItem> {
+        let serial = self.by_key.remove(&(fold(sku), source.to_owned()))?;
+        self.rows.remove(&serial)
+    }
+
+    /// Deletes every item of `sku`.
+    pub fn remove_sku(&mut self, sku: &str) {
+        let sku = fold(sku);
+        let keys: Vec<(String, String)> = self
+            .by_key
+            .range((sku.clone(), String::new())..)
+            .take_while(|((s, _), _)| *s == sku)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in keys {
+            if let Some(serial) = self.by_key.remove(&key) {
+                self.rows.remove(&serial);
+            }
+        }
+    }
+
+    /// Compares the index with one rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        let rebuilt: BTreeMap<(String, String), u64> = self
+            .rows
+            .iter()
+            .map(|(serial, i)| ((fold(&i.sku), i.source_code.clone()), *serial))
+            .collect();
+        same("source items", &self.by_key, &rebuilt)?;
+        if rebuilt.len() != self.rows.len() {
+            return Err("source items: two items share a (SKU, source)".into());
+        }
+        if self
+            .rows
+            .keys()
+            .next_back()
+            .is_some_and(|s| *s >= self.next)
+        {
+            return Err("source items: serial counter behind the rows".into());
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reservations
+
+/// MSI's append-only reservation log, with the running sum per (SKU, stock).
+#[derive(Debug, Clone, Default)]
+pub struct Reservations {
+    rows: Vec<Reservation>,
+    /// (folded SKU, stock) → Σ quantity, summed in log order.
+    sums: HashMap<(String, u64), f64>,
+}
+
+rows_only!(Reservations, Vec<Reservation>);
+
+impl Reservations {
+    fn from_rows(rows: Vec<Reservation>) -> Self {
+        let mut log = Self::default();
+        for r in rows {
+            log.push(r);
+        }
+        log
+    }
+
+    /// Appends `r`.
+    pub fn push(&mut self, r: Reservation) {
+        *self.sums.entry((fold(&r.sku), r.stock_id)).or_insert(0.0) += r.quantity;
+        self.rows.push(r);
+    }
+
+    /// Σ quantities of `sku` (case-insensitive) on `stock_id`.
+    pub fn sum(&self, sku: &str, stock_id: u64) -> f64 {
+        self.sums
+            .get(&(fold(sku), stock_id))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Every (folded SKU, stock) total.
+    pub fn totals(&self) -> &HashMap<(String, u64), f64> {
+        &self.sums
+    }
+
+    /// Compares the sums with ones rebuilt from the log (bit for bit: both add in log
+    /// order).
+    pub fn check(&self) -> Result<(), String> {
+        same(
+            "reservations",
+            &self.sums,
+            &Self::from_rows(self.rows.clone()).sums,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stocks
+
+/// MSI stocks by id, with the sales-channel index (a channel belongs to one stock).
+#[derive(Debug, Clone, Default)]
+pub struct Stocks {
+    rows: BTreeMap<u64, crate::msi::Stock>,
+    /// (folded type, folded code) → stock id.
+    by_channel: HashMap<(String, String), u64>,
+}
+
+rows_only!(Stocks, BTreeMap<u64, crate::msi::Stock>);
+
+fn channel_key(c: &crate::msi::SalesChannel) -> (String, String) {
+    (fold(&c.kind), fold(&c.code))
+}
+
+impl Stocks {
+    fn from_rows(rows: BTreeMap<u64, crate::msi::Stock>) -> Self {
+        let mut by_channel = HashMap::new();
+        for s in rows.values() {
+            for c in &s.sales_channels {
+                by_channel.entry(channel_key(c)).or_insert(s.stock_id);
+            }
+        }
+        Self { rows, by_channel }
+    }
+
+    /// The stock holding the sales channel `kind`/`code` (case-insensitive).
+    pub fn for_channel(&self, kind: &str, code: &str) -> Option<&crate::msi::Stock> {
+        self.by_channel
+            .get(&(fold(kind), fold(code)))
+            .and_then(|id| self.rows.get(id))
+    }
+
+    /// Stores a stock that has no sales channels yet (its channels are set with
+    /// [`Stocks::set_channels`]).
+    pub fn insert_empty(&mut self, id: u64, name: String) {
+        let stock = crate::msi::Stock {
+            stock_id: id,
+            name,
+            sales_channels: Vec::new(),
+        };
+        if let Some(old) = self.rows.insert(id, stock) {
+            for c in &old.sales_channels {
+                self.by_channel.remove(&channel_key(c));
+            }
+        }
+    }
+
+    /// Renames stock `id`; false when there is none.
+    pub fn rename(&mut self, id: u64, name: String) -> bool {
+        match self.rows.get_mut(&id) {
+            Some(s) => {
+                s.name = name;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Gives stock `id` exactly `channels` (sorted, deduplicated), taking any of them
+    /// away from the stock that held it.
+    pub fn set_channels(&mut self, id: u64, channels: &[crate::msi::SalesChannel]) {
+        if !self.rows.contains_key(&id) {
+            return;
+        }
+        let mut list = channels.to_vec();
+        list.sort();
+        list.dedup();
+        for c in &list {
+            let key = channel_key(c);
+            if let Some(holder) = self.by_channel.get(&key).copied().filter(|h| *h != id) {
+                if let Some(s) = self.rows.get_mut(&holder) {
+                    s.sales_channels.retain(|x| channel_key(x) != key);
+                }
+            }
+        }
+        if let Some(s) = self.rows.get_mut(&id) {
+            for c in &s.sales_channels {
+                self.by_channel.remove(&channel_key(c));
+            }
+            for c in &list {
+                self.by_channel.insert(channel_key(c), id);
+            }
+            s.sales_channels = list;
+        }
+    }
+
+    /// Removes stock `id`.
+    pub fn remove(&mut self, id: u64) -> Option<crate::msi::Stock> {
+        let old = self.rows.remove(&id)?;
+        for c in &old.sales_channels {
+            if self.by_channel.get(&channel_key(c)) == Some(&id) {
+                self.by_channel.remove(&channel_key(c));
+            }
+        }
+        Some(old)
+    }
+
+    /// Compares the index with one rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        same(
+            "stocks",
+            &self.by_channel,
+            &Self::from_rows(self.rows.clone()).by_channel,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sales documents
+
+/// A sales document that belongs to one order.
+pub trait OrderDocument {
+    /// Its entity id.
+    fn entity_id(&self) -> u64;
+    /// Its order's entity id.
+    fn order_id(&self) -> u64;
+}
+
+macro_rules! order_document {
+    ($t:ty) => {
+        impl OrderDocument for $t {
+            fn entity_id(&self) -> u64 {
+                self.entity_id
+            }
+            fn order_id(&self) -> u64 {
+                self.order_id
+            }
+        }
+    };
+}
+
+order_document!(crate::sales::Invoice);
+order_document!(crate::sales::Shipment);
+order_document!(crate::sales::Creditmemo);
+
+/// Invoices, shipments or credit memos by entity id, with the per-order index.
+#[derive(Debug, Clone)]
+pub struct Documents<T> {
+    rows: BTreeMap<u64, T>,
+    by_order: HashMap<u64, BTreeSet<u64>>,
+}
+
+impl<T> Default for Documents<T> {
+    fn default() -> Self {
+        Self {
+            rows: BTreeMap::new(),
+            by_order: HashMap::new(),
+        }
+    }
+}
+
+impl<T> Deref for Documents<T> {
+    type Target = BTreeMap<u64, T>;
+    fn deref(&self) -> &BTreeMap<u64, T> {
+        &self.rows
+    }
+}
+
+impl<T: PartialEq> PartialEq for Documents<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+impl<T: Serialize> Serialize for Documents<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.rows.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + OrderDocument> Deserialize<'de> for Documents<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::<u64, T>::deserialize(d).map(Self::from_rows)
+    }
+}
+
+impl<T: OrderDocument> Documents<T> {
+    fn from_rows(rows: BTreeMap<u64, T>) -> Self {
+        let mut by_order: HashMap<u64, BTreeSet<u64>> = HashMap::new();
+        for (id, d) in &rows {
+            by_order.entry(d.order_id()).or_default().insert(*id);
+        }
+        Self { rows, by_order }
+    }
+
+    /// The documents of order `order_id`, by id.
+    pub fn of_order(&self, order_id: u64) -> impl Iterator<Item = &T> + '_ {
+        self.by_order
+            .get(&order_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.rows.get(id))
+    }
+
+    /// Stores `d` under its entity id.
+    pub fn insert(&mut self, d: T) -> Option<T> {
+        let id = d.entity_id();
+        let old = self.rows.remove(&id);
+        if let Some(old) = &old {
+            if let Some(ids) = self.by_order.get_mut(&old.order_id()) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.by_order.remove(&old.order_id());
+                }
+            }
+        }
+        self.by_order.entry(d.order_id()).or_default().insert(id);
+        self.rows.insert(id, d);
+        old
+    }
+
+    /// Compares the index with one rebuilt from the rows.
+    pub fn check(&self, what: &str) -> Result<(), String>
+    where
+        T: Clone,
+    {
+        same(
+            what,
+            &self.by_order,
+            &Self::from_rows(self.rows.clone()).by_order,
+        )
+    }
+}
