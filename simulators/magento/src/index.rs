@@ -927,3 +927,84 @@ impl<T: OrderDocument> Documents<T> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::TokenOwner;
+
+    fn token(n: u64) -> BearerToken {
+        BearerToken {
+            token: format!("t{n}"),
+            owner: TokenOwner::Admin { user_id: 1 },
+            expires_at: 100,
+            revoked: false,
+        }
+    }
+
+    #[test]
+    fn tokens_past_capacity_drop_the_oldest_and_stay_findable() {
+        let mut tokens = Tokens::default();
+        for n in 0..10 {
+            tokens.push(token(n), 4);
+            tokens.check().unwrap();
+        }
+        assert_eq!(tokens.len(), 4);
+        assert!(tokens.get("t5").is_none());
+        assert_eq!(tokens.get("t6").map(|t| t.token.as_str()), Some("t6"));
+        assert_eq!(tokens.get("t9").map(|t| t.token.as_str()), Some("t9"));
+        let json = serde_json::to_value(&tokens).unwrap();
+        let back: Tokens = serde_json::from_value(json).unwrap();
+        assert_eq!(back, tokens);
+        assert_eq!(back.get("t7").map(|t| t.token.as_str()), Some("t7"));
+    }
+
+    fn item(sku: &str, source: &str, quantity: f64) -> SourceItem {
+        SourceItem {
+            sku: sku.into(),
+            source_code: source.into(),
+            quantity,
+            status: 1,
+        }
+    }
+
+    #[test]
+    fn source_items_keep_creation_order_and_fold_skus() {
+        let mut items = SourceItems::default();
+        items.upsert(item("b", "us", 1.0));
+        items.upsert(item("A", "us", 2.0));
+        items.upsert(item("a", "eu", 3.0));
+        items.upsert(item("a", "us", 4.0));
+        let order: Vec<(&str, &str, f64)> = items
+            .iter()
+            .map(|i| (i.sku.as_str(), i.source_code.as_str(), i.quantity))
+            .collect();
+        assert_eq!(
+            order,
+            [("b", "us", 1.0), ("A", "us", 4.0), ("a", "eu", 3.0)]
+        );
+        assert_eq!(items.of_sku("A").count(), 2);
+        items.remove_sku("a");
+        assert_eq!(items.len(), 1);
+        items.check().unwrap();
+        let json = serde_json::to_value(&items).unwrap();
+        assert!(json.is_array(), "exported as the plain list");
+    }
+
+    #[test]
+    fn reservation_sums_follow_the_log() {
+        let mut log = Reservations::default();
+        for (sku, qty) in [("x", -2.0), ("X", 1.5), ("y", -1.0)] {
+            log.push(Reservation {
+                reservation_id: 1,
+                stock_id: 2,
+                sku: sku.into(),
+                quantity: qty,
+                metadata: String::new(),
+            });
+        }
+        assert_eq!(log.sum("x", 2), -0.5);
+        assert_eq!(log.sum("x", 1), 0.0);
+        log.check().unwrap();
+    }
+}

@@ -264,6 +264,8 @@ fn apply(state: &mut State, op: &Op) -> Result<(u64, bool), ()> {
 }
 
 fn check_inventory(state: &State) -> Result<(), TestCaseError> {
+    let indexes = state.check_indexes();
+    prop_assert!(indexes.is_ok(), "{indexes:?}");
     for item in &state.source_items {
         prop_assert!(item.quantity >= 0.0, "negative source item {item:?}");
     }

@@ -290,6 +290,8 @@ fn naive_salable(state: &State, sku: &str, stock_id: i64) -> Result<(f64, bool),
 }
 
 fn check_invariants(state: &State) -> Result<(), TestCaseError> {
+    let indexes = state.check_indexes();
+    prop_assert!(indexes.is_ok(), "{indexes:?}");
     for (i, l) in state.stock_source_links.iter().enumerate() {
         prop_assert!(
             state.stocks.contains_key(&l.stock_id),
