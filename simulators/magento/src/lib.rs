@@ -51,6 +51,10 @@ use sim_core::{App, CoreConfig, SimCore, SimHandle, Simulator};
 
 use auth::Nonces;
 pub use errors::MagentoError;
+/// The client signer [`MagentoHandle::signer`] hands out, for its
+/// [`SignatureMethod`](oauth1_client::SignatureMethod) and for signing with other
+/// credentials.
+pub use oauth1_client;
 pub use state::State;
 
 /// Instance options that are not store data.
@@ -129,16 +133,17 @@ impl Magento {
         &self.options
     }
 
-    /// A client-side OAuth signer with the first integration's credentials.
-    pub fn signer(&self) -> auth::oauth::Signer {
+    /// A client-side OAuth 1.0a signer (HMAC-SHA256) with the first integration's
+    /// credentials. It is [`oauth1_client`]'s, which shares no code with the verifier.
+    pub fn signer(&self) -> oauth1_client::Signer {
         let inner = self.lock();
         let i = inner.state.integrations.first();
-        auth::oauth::Signer {
+        oauth1_client::Signer {
             consumer_key: i.map(|i| i.consumer_key.clone()).unwrap_or_default(),
             consumer_secret: i.map(|i| i.consumer_secret.clone()).unwrap_or_default(),
             token: i.map(|i| i.access_token.clone()).unwrap_or_default(),
             token_secret: i.map(|i| i.access_token_secret.clone()).unwrap_or_default(),
-            method: auth::oauth::SignatureMethod::HmacSha256,
+            method: oauth1_client::SignatureMethod::HmacSha256,
         }
     }
 }
@@ -323,8 +328,9 @@ impl MagentoHandle {
         &self.core
     }
 
-    /// A signer with the default integration's credentials.
-    pub fn signer(&self) -> auth::oauth::Signer {
+    /// An OAuth 1.0a signer with the default integration's credentials
+    /// ([`Magento::signer`]).
+    pub fn signer(&self) -> oauth1_client::Signer {
         self.magento.signer()
     }
 

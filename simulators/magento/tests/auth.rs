@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use serde_json::{Value, json};
 use sim_core::{Clock, CoreConfig};
-use sim_magento::auth::oauth::SignatureMethod;
+use sim_magento::oauth1_client::SignatureMethod;
 use sim_magento::{MagentoHandle, MagentoSim, Options, State};
 
 const T0: i64 = 1_753_130_948;

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 
 use serde_json::Value;
 use sim_core::{Clock, CoreConfig};
-use sim_magento::auth::oauth::{SignatureMethod, Signer};
+use sim_magento::oauth1_client::{SignatureMethod, Signer};
 use sim_magento::{MagentoSim, Options};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;

@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{anyhow, bail};
 use cucumber::given;
+use oauth1_client::{SignatureMethod, Signer};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sim_core::{Clock, CoreConfig};
-use sim_magento::auth::oauth::{SignatureMethod, Signer};
 use sim_magento::{MagentoSim, Options};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -29,7 +29,9 @@ const T0_TEXT: &str = "2025-07-21T20:49:08Z";
 /// Where `cartsim serve` runs Magento unless `CARTSIM_MAGENTO_URL` says otherwise.
 const DEFAULT_SERVE_URL: &str = "http://127.0.0.1:8081";
 
-/// How the scenario signs its platform requests.
+/// How the scenario signs its platform requests: with `oauth1-client`, a signer that
+/// shares no code with the simulator's verifier, so the contract holds for any
+/// standard client.
 #[derive(Debug)]
 pub(crate) struct OAuthSigning {
     signer: Signer,

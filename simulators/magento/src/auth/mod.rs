@@ -6,59 +6,63 @@
 
 pub mod oauth;
 
-use std::collections::{HashSet, VecDeque};
+use sim_oauth1::{NonceCache, NonceLimits};
 
 use crate::errors::{MResult, MagentoError};
 use crate::handlers::Principal;
 use crate::routes::{ANONYMOUS, SELF};
 use crate::state::{State, TokenOwner};
-use oauth::{AccessToken, Consumer, OAuthRequest, OAuthStore, Policy};
+use oauth::{AccessToken, Consumer, OAuthRequest, OAuthStore};
 
-/// Nonces kept per instance (the oldest are forgotten first, like Magento's cron purge).
-pub const NONCE_CAPACITY: usize = 100_000;
+/// The nonce table's bounds: 16 MiB of nonces, and Magento's cleanup window
+/// (`oauth/cleanup/expiration_period`, 120 minutes) for which ones go first when it is
+/// full. See [`sim_oauth1::NonceCache`] for the eviction rule.
+pub const NONCE_LIMITS: NonceLimits = NonceLimits {
+    max_bytes: 16 * 1024 * 1024,
+    window_secs: 120 * 60,
+};
 
 /// The resource that grants everything.
 pub const ALL: &str = "Magento_Backend::all";
 
-/// Used OAuth nonces per consumer, bounded.
-#[derive(Debug, Default)]
-pub struct Nonces {
-    seen: HashSet<(u64, String)>,
-    order: VecDeque<(u64, String)>,
+/// Used OAuth nonces per consumer: Magento's `oauth_nonce` table, bounded by
+/// [`NONCE_LIMITS`].
+#[derive(Debug)]
+pub struct Nonces(NonceCache);
+
+impl Default for Nonces {
+    fn default() -> Self {
+        Self(NonceCache::new(NONCE_LIMITS))
+    }
 }
 
 impl Nonces {
-    /// Records `nonce` for `consumer`; false when it was already used. Compared
-    /// case-insensitively, as Magento's nonce table (MySQL collation) does.
-    pub fn burn(&mut self, consumer: u64, nonce: &str) -> bool {
-        let key = (consumer, nonce.to_ascii_lowercase());
-        if self.seen.contains(&key) {
-            return false;
-        }
-        if self.order.len() >= NONCE_CAPACITY {
-            if let Some(old) = self.order.pop_front() {
-                self.seen.remove(&old);
-            }
-        }
-        self.seen.insert(key.clone());
-        self.order.push_back(key);
-        true
+    /// Records `nonce` for `consumer` (with the client's `timestamp`); false when it
+    /// was already used. Compared case-insensitively, as Magento's nonce table (MySQL
+    /// collation) does.
+    pub fn burn(&mut self, consumer: u64, nonce: &str, timestamp: i64, now_unix: i64) -> bool {
+        self.0
+            .burn(consumer, &nonce.to_ascii_lowercase(), timestamp, now_unix)
     }
 
     /// Forgets every nonce.
     pub fn clear(&mut self) {
-        self.seen.clear();
-        self.order.clear();
+        self.0.clear();
     }
 
     /// How many are remembered.
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.0.len()
     }
 
     /// True when none is remembered.
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.0.is_empty()
+    }
+
+    /// The bytes they are charged (at most `NONCE_LIMITS.max_bytes`).
+    pub fn bytes(&self) -> usize {
+        self.0.bytes()
     }
 }
 
@@ -92,8 +96,8 @@ impl OAuthStore for Store<'_> {
             })
     }
 
-    fn burn_nonce(&mut self, consumer_id: u64, nonce: &str, _timestamp: i64) -> bool {
-        self.nonces.burn(consumer_id, nonce)
+    fn burn_nonce(&mut self, consumer_id: u64, nonce: &str, timestamp: i64, now: i64) -> bool {
+        self.nonces.burn(consumer_id, nonce, timestamp, now)
     }
 }
 
@@ -108,10 +112,10 @@ pub fn authenticate(
         return Ok(bearer_principal(state, token, now_unix));
     }
     if oauth::is_oauth(req.authorization) {
-        let policy = Policy {
-            allow_hmac_sha1: !state.is_244_or_later(),
-            max_future_skew_secs: state.settings.oauth_max_future_skew_secs,
-        };
+        let policy = oauth::policy(
+            !state.is_244_or_later(),
+            state.settings.oauth_max_future_skew_secs,
+        );
         let mut store = Store { state, nonces };
         // An `OAuth` header that carries no oauth_* parameter at all is no OAuth
         // attempt for Magento: the caller is a guest.
@@ -203,15 +207,25 @@ mod tests {
     }
 
     #[test]
-    fn nonces_are_bounded_and_per_consumer() {
+    fn nonces_are_per_consumer_case_insensitive_and_bounded_by_bytes() {
+        const NOW: i64 = 1_753_130_948;
         let mut n = Nonces::default();
-        assert!(n.burn(1, "a"));
-        assert!(!n.burn(1, "a"));
-        assert!(n.burn(2, "a"));
-        for i in 0..NONCE_CAPACITY {
-            n.burn(3, &i.to_string());
+        assert!(n.burn(1, "a", NOW, NOW));
+        assert!(!n.burn(1, "A", NOW, NOW), "MySQL collation");
+        assert!(n.burn(2, "a", NOW, NOW));
+        // Fill the budget with 32-character nonces, as Magento's column holds.
+        let per_entry = sim_oauth1::NonceCache::cost_of(&"0".repeat(32));
+        let fits = NONCE_LIMITS.max_bytes / per_entry;
+        for i in 0..fits + 10 {
+            assert!(n.burn(3, &format!("{i:032}"), NOW, NOW));
         }
-        assert_eq!(n.len(), NONCE_CAPACITY);
-        assert!(n.burn(1, "a"), "the oldest nonce was forgotten");
+        assert!(n.bytes() <= NONCE_LIMITS.max_bytes);
+        assert!(n.len() <= fits + 2);
+        // The first nonces had the oldest timestamps (equal ones go in order) and were
+        // forgotten; the newest is still refused.
+        assert!(n.burn(1, "a", NOW, NOW), "the oldest nonce was forgotten");
+        assert!(!n.burn(3, &format!("{:032}", fits + 9), NOW, NOW));
+        n.clear();
+        assert!(n.is_empty());
     }
 }

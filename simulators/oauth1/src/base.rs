@@ -1,0 +1,384 @@
+//! The signature: the base-string URL as the Laminas URI normaliser writes it, the
+//! normalised parameter string, the base string and the HMAC (RFC 5849 §3.4, with the
+//! differences listed in the crate documentation).
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::Sha256;
+
+use crate::params::{ParamList, escape_at};
+use crate::php::is_php_space;
+use crate::{ParamOrder, SignatureMethod};
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+fn push_escaped(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+    out.push(char::from(HEX_UPPER[usize::from(b & 0x0F)]));
+}
+
+/// RFC 3986 percent-encoding, as PHP `rawurlencode`: `A-Z a-z 0-9 - . _ ~` stay, every
+/// other byte becomes `%XY` with upper-case hex.
+pub fn percent_encode(s: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for &b in s {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            push_escaped(&mut out, b);
+        }
+    }
+    out
+}
+
+/// The base-string URL as the Laminas URI normaliser writes it (Magento 2.4.0–2.4.7):
+/// lower-case scheme and host, the port dropped when it is the scheme's default (or
+/// 0), the path with dot segments removed and escapes normalised, no query.
+pub fn base_url(scheme: &str, host: &str, path: &str) -> String {
+    let scheme = scheme.to_ascii_lowercase();
+    let (host, port) = split_port(host);
+    let mut out = String::with_capacity(scheme.len() + host.len() + path.len() + 16);
+    out.push_str(&scheme);
+    out.push_str("://");
+    out.push_str(&host.to_ascii_lowercase());
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => 0,
+    };
+    if let Some(port) = port.filter(|&p| p != 0 && p != default_port) {
+        let _ = write!(out, ":{port}");
+    }
+    let path = if path.is_empty() { "/" } else { path };
+    let path = remove_dot_segments(path.as_bytes());
+    if path.is_empty() && !host.is_empty() {
+        out.push('/');
+    } else {
+        out.push_str(&encode_path(&decode_path_escapes(&path)));
+    }
+    out
+}
+
+/// Laminas' authority split: a trailing `:` and 1–5 digits is the port.
+fn split_port(host: &str) -> (&str, Option<u32>) {
+    let bytes = host.as_bytes();
+    let digits = bytes
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if (1..=5).contains(&digits) && bytes.len() > digits && bytes[bytes.len() - digits - 1] == b':'
+    {
+        let cut = bytes.len() - digits - 1;
+        let port = host[cut + 1..].parse().ok();
+        return (&host[..cut], port);
+    }
+    (host, None)
+}
+
+/// Laminas `Uri::removePathDotSegments` (RFC 3986 §5.2.4 with PHP's quirks).
+fn remove_dot_segments(input: &[u8]) -> Vec<u8> {
+    fn pop_segment(out: &mut Vec<u8>) {
+        if let Some(slash) = out.iter().rposition(|&b| b == b'/') {
+            out.truncate(slash);
+        }
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut path = input;
+    // `while ($path)`: PHP's "0" is false too.
+    while !path.is_empty() && path != b"0" {
+        if path == b".." || path == b"." {
+            break;
+        } else if path == b"/." {
+            path = b"/";
+        } else if path == b"/.." {
+            path = b"/";
+            pop_segment(&mut out);
+        } else if path.starts_with(b"/../") {
+            path = &path[3..];
+            pop_segment(&mut out);
+        } else if path.starts_with(b"/./") || path.starts_with(b"./") {
+            path = &path[2..];
+        } else if path.starts_with(b"../") {
+            path = &path[3..];
+        } else {
+            let end = path
+                .iter()
+                .skip(1)
+                .position(|&b| b == b'/')
+                .map_or(path.len(), |i| i + 1);
+            out.extend_from_slice(&path[..end]);
+            path = &path[end..];
+        }
+    }
+    out
+}
+
+/// Laminas `decodeUrlEncodedChars` for paths: an escape of
+/// `A-Za-z0-9-._~:@&=+$,/;%` is decoded, any other escape is upper-cased. One pass.
+fn decode_path_escapes(path: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(path.len());
+    let mut i = 0;
+    while let Some(&b) = path.get(i) {
+        match escape_at(path, i) {
+            Some(decoded)
+                if decoded.is_ascii_alphanumeric() || b"-._~:@&=+$,/;%".contains(&decoded) =>
+            {
+                out.push(decoded);
+                i += 3;
+            }
+            Some(_) => {
+                out.push(b'%');
+                out.extend(path[i + 1..i + 3].iter().map(u8::to_ascii_uppercase));
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Laminas `Uri::encodePath`: bytes outside `A-Za-z0-9-._~)(:@&=+$,/;%` are escaped,
+/// and so is a `%` not followed by two hex digits.
+fn encode_path(path: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, &b) in path.iter().enumerate() {
+        if b == b'%' {
+            if escape_at(path, i).is_some() {
+                out.push('%');
+            } else {
+                out.push_str("%25");
+            }
+        } else if b.is_ascii_alphanumeric() || b"-._~)(:@&=+$,/;".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            push_escaped(&mut out, b);
+        }
+    }
+    out
+}
+
+/// The normalised parameter string: each name and value percent-encoded, sorted by
+/// encoded name in `order` (stable), joined as `name=value&…`. `oauth_signature` is
+/// left out, as Laminas does.
+pub fn normalized_params(params: &ParamList, order: ParamOrder) -> String {
+    let encoded: Vec<(String, String)> = params
+        .iter()
+        .filter(|(n, _)| *n != b"oauth_signature")
+        .map(|(n, v)| (percent_encode(n), percent_encode(v)))
+        .collect();
+    let sorted = merge_sort(
+        encoded,
+        &|a: &(String, String), b: &(String, String)| match order {
+            ParamOrder::Natural => strnatcmp(a.0.as_bytes(), b.0.as_bytes()),
+            ParamOrder::Bytes => a.0.as_bytes().cmp(b.0.as_bytes()),
+        },
+    );
+    join_pairs(&sorted)
+}
+
+fn join_pairs(pairs: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (i, (n, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(n);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// `UPPER(method)&pct(base_url)&pct(normalized_params)` (RFC 5849 §3.4.1.1).
+pub fn base_string(method: &str, base_url: &str, params: &ParamList, order: ParamOrder) -> String {
+    format!(
+        "{}&{}&{}",
+        method.to_ascii_uppercase(),
+        percent_encode(base_url.as_bytes()),
+        percent_encode(normalized_params(params, order).as_bytes())
+    )
+}
+
+/// The HMAC of `data` under `key`; `None` only if the MAC could not be keyed (HMAC
+/// accepts any key length, so never in practice).
+pub(crate) fn mac(method: SignatureMethod, key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+    match method {
+        SignatureMethod::HmacSha1 => {
+            let mut m = <Hmac<Sha1> as Mac>::new_from_slice(key).ok()?;
+            m.update(data);
+            Some(m.finalize().into_bytes().to_vec())
+        }
+        SignatureMethod::HmacSha256 => {
+            let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+            m.update(data);
+            Some(m.finalize().into_bytes().to_vec())
+        }
+    }
+}
+
+pub(crate) fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
+    format!(
+        "{}&{}",
+        percent_encode(consumer_secret.as_bytes()),
+        percent_encode(token_secret.as_bytes())
+    )
+}
+
+/// `base64(HMAC(pct(consumer_secret)&pct(token_secret), base_string))`.
+pub fn signature(
+    method: SignatureMethod,
+    consumer_secret: &str,
+    token_secret: &str,
+    base_string: &str,
+) -> String {
+    mac(
+        method,
+        signing_key(consumer_secret, token_secret).as_bytes(),
+        base_string.as_bytes(),
+    )
+    .map(|m| BASE64.encode(m))
+    .unwrap_or_default()
+}
+
+/// PHP `strnatcmp`: like byte comparison, except that runs of digits compare by
+/// numeric value (a run starting with `0` compares digit by digit, "fractionally"),
+/// whitespace is skipped, and leading zeros at the very start are ignored.
+pub(crate) fn strnatcmp(a: &[u8], b: &[u8]) -> Ordering {
+    if a.is_empty() || b.is_empty() {
+        return a.len().cmp(&b.len());
+    }
+    let at = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
+    let (mut ai, mut bi) = (0usize, 0usize);
+    let mut leading = true;
+    loop {
+        let mut ca = at(a, ai);
+        let mut cb = at(b, bi);
+        if leading {
+            while ca == b'0' && at(a, ai + 1).is_ascii_digit() && ai + 1 < a.len() {
+                ai += 1;
+                ca = at(a, ai);
+            }
+            while cb == b'0' && at(b, bi + 1).is_ascii_digit() && bi + 1 < b.len() {
+                bi += 1;
+                cb = at(b, bi);
+            }
+            leading = false;
+        }
+        while is_php_space(ca) {
+            ai += 1;
+            ca = at(a, ai);
+        }
+        while is_php_space(cb) {
+            bi += 1;
+            cb = at(b, bi);
+        }
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let result = if ca == b'0' || cb == b'0' {
+                compare_digits_left(a, &mut ai, b, &mut bi)
+            } else {
+                compare_digits_right(a, &mut ai, b, &mut bi)
+            };
+            if result != Ordering::Equal {
+                return result;
+            }
+            match (ai >= a.len(), bi >= b.len()) {
+                (true, true) => return Ordering::Equal,
+                (true, false) => return Ordering::Less,
+                (false, true) => return Ordering::Greater,
+                (false, false) => {
+                    ca = at(a, ai);
+                    cb = at(b, bi);
+                }
+            }
+        }
+        if ca != cb {
+            return ca.cmp(&cb);
+        }
+        ai += 1;
+        bi += 1;
+        match (ai >= a.len(), bi >= b.len()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {}
+        }
+    }
+}
+
+fn digit_at(s: &[u8], i: usize) -> Option<u8> {
+    s.get(i).copied().filter(u8::is_ascii_digit)
+}
+
+/// Two right-aligned numbers: the longer run wins, else the first differing digit.
+fn compare_digits_right(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Ordering {
+    let mut bias = Ordering::Equal;
+    loop {
+        match (digit_at(a, *ai), digit_at(b, *bi)) {
+            (None, None) => return bias,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => {
+                if bias == Ordering::Equal {
+                    bias = x.cmp(&y);
+                }
+            }
+        }
+        *ai += 1;
+        *bi += 1;
+    }
+}
+
+/// Two left-aligned (fractional) numbers: the first differing digit wins.
+fn compare_digits_left(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Ordering {
+    loop {
+        match (digit_at(a, *ai), digit_at(b, *bi)) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x != y => return x.cmp(&y),
+            _ => {}
+        }
+        *ai += 1;
+        *bi += 1;
+    }
+}
+
+/// A stable merge sort that tolerates a comparison that is not a total order.
+/// `strnatcmp` is not always transitive, and the standard sorts may panic on such
+/// comparisons. Recursion depth is log2 of the parameter count.
+pub(crate) fn merge_sort<T, F: Fn(&T, &T) -> Ordering>(mut items: Vec<T>, cmp: &F) -> Vec<T> {
+    if items.len() <= 1 {
+        return items;
+    }
+    let right = items.split_off(items.len() / 2);
+    let left = merge_sort(items, cmp);
+    let right = merge_sort(right, cmp);
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut left = left.into_iter().peekable();
+    let mut right = right.into_iter().peekable();
+    loop {
+        let take_right = match (left.peek(), right.peek()) {
+            (Some(l), Some(r)) => cmp(r, l) == Ordering::Less,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => break,
+        };
+        let next = if take_right {
+            right.next()
+        } else {
+            left.next()
+        };
+        out.extend(next);
+    }
+    out
+}

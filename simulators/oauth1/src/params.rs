@@ -1,0 +1,295 @@
+//! Which parameters the verifier sees, collected the way the Magento framework's
+//! request helper collects them (`Magento\Framework\Oauth\Helper\Request`): PHP-array
+//! semantics, PHP's decoding and `parse_str` name mangling.
+
+use std::collections::HashMap;
+
+use crate::OAuthRequest;
+
+///
+/// Names and values are bytes because percent-decoding may produce any byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParamList {
+    entries: Vec<(Vec<u8>, Vec<u8>)>,
+    index: HashMap<Vec<u8>, usize>,
+}
+
+impl ParamList {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `$params[$name] = $value`.
+    pub fn insert(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
+        let (name, value) = (name.into(), value.into());
+        if let Some(&i) = self.index.get(&name) {
+            if let Some(entry) = self.entries.get_mut(i) {
+                entry.1 = value;
+            }
+            return;
+        }
+        self.index.insert(name.clone(), self.entries.len());
+        self.entries.push((name, value));
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        let i = *self.index.get(name.as_bytes())?;
+        self.entries.get(i).map(|(_, v)| v.as_slice())
+    }
+
+    /// The value of `name` when present and valid UTF-8.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// True when `name` is present (PHP `isset`; an empty value counts).
+    pub fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name.as_bytes())
+    }
+
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.entries
+            .iter()
+            .map(|(n, v)| (n.as_slice(), v.as_slice()))
+    }
+
+    /// A copy without `name` (PHP `unset`).
+    pub fn without(&self, name: &str) -> ParamList {
+        self.iter().filter(|(n, _)| *n != name.as_bytes()).collect()
+    }
+}
+
+impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for ParamList {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        let mut list = ParamList::new();
+        for (n, v) in iter {
+            list.insert(n.as_ref(), v.as_ref());
+        }
+        list
+    }
+}
+
+/// The parameters Magento collected from one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Collected {
+    /// The `oauth_*` parameters of the `Authorization` header alone, decoded.
+    pub header: ParamList,
+    /// Magento's `$protocolParams`: the header's parameters, then the form-body ones,
+    /// then the query's, merged as a PHP array. The checks read from here and the base
+    /// string is built from it. A query name that only decodes to `oauth_…` (such as
+    /// `oauth%5Fnonce`) lands here too and overrides the header's value, as in Magento.
+    pub params: ParamList,
+}
+
+impl Collected {
+    /// What goes into the base string: `params` without `oauth_signature`.
+    pub fn signable(&self) -> ParamList {
+        self.params.without("oauth_signature")
+    }
+}
+
+/// True when the request carries an OAuth `Authorization` header, i.e. the header
+/// contains `oauth ` in any case (Magento only does OAuth then).
+pub fn is_oauth(authorization: Option<&str>) -> bool {
+    authorization.is_some_and(|h| after_oauth_marker(h.as_bytes()).is_some())
+}
+
+/// The header after the first case-insensitive `oauth ` (PHP `stripos`).
+fn after_oauth_marker(header: &[u8]) -> Option<&[u8]> {
+    const MARKER: &[u8] = b"oauth ";
+    header
+        .windows(MARKER.len())
+        .position(|w| w.eq_ignore_ascii_case(MARKER))
+        .and_then(|at| header.get(at + MARKER.len()..))
+}
+
+/// Collects the parameters the way Magento does (reference §2.5.1).
+///
+/// With no OAuth `Authorization` header nothing is collected. Form-body parameters
+/// count only when `Content-Type` starts with `application/x-www-form-urlencoded`
+/// (case-sensitive); a JSON body is never signed.
+pub fn collect_params(req: &OAuthRequest<'_>) -> Collected {
+    let Some(rest) = req
+        .authorization
+        .and_then(|h| after_oauth_marker(h.as_bytes()))
+    else {
+        return Collected::default();
+    };
+    let header = header_params(rest);
+    let mut params = header.clone();
+
+    if req
+        .content_type
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+    {
+        // Body `oauth_*` parameters count only when the header carried none.
+        let header_had_none = params.is_empty();
+        for (name, value) in form_body_params(req.body).iter() {
+            if header_had_none || !is_protocol_name(name) {
+                params.insert(name, value);
+            }
+        }
+    }
+
+    if let Some(query) = req.query {
+        for pair in query.as_bytes().split(|&b| b == b'&') {
+            let mut parts = pair.splitn(3, |&b| b == b'=');
+            let (Some(name), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
+                continue;
+            };
+            if is_protocol_name(name) {
+                continue;
+            }
+            // 2.4.x (Laminas era) decodes with `urldecode`: `+` is a space. Older builds
+            // used `rawurldecode`, which signs a literal `+` as `%2B`.
+            params.insert(url_decode(name, true), url_decode(value, true));
+        }
+    }
+
+    Collected { header, params }
+}
+
+/// `Authorization` parameters: split on `,`, trim, split on the first `=`, keep
+/// protocol names, strip `"` from both ends of the value, `rawurldecode` both.
+fn header_params(rest: &[u8]) -> ParamList {
+    let mut list = ParamList::new();
+    for piece in rest.split(|&b| b == b',') {
+        let piece = php_trim(piece);
+        let Some(eq) = piece.iter().position(|&b| b == b'=') else {
+            continue;
+        };
+        let (name, value) = (&piece[..eq], &piece[eq + 1..]);
+        if !is_protocol_name(name) {
+            continue;
+        }
+        list.insert(
+            url_decode(name, false),
+            url_decode(trim_quotes(value), false),
+        );
+    }
+    list
+}
+
+/// PHP `parse_str` for flat names: `&`-separated, empty pieces skipped, a piece
+/// without `=` has an empty value, both sides `urldecode`d; the name stops at a NUL,
+/// loses leading spaces, and has ` ` and `.` turned into `_` (up to an array bracket).
+/// Array names (`a[b]`) stay flat, brackets included.
+fn form_body_params(body: &[u8]) -> ParamList {
+    let mut list = ParamList::new();
+    for piece in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let (raw_name, raw_value) = match piece.iter().position(|&b| b == b'=') {
+            Some(eq) => (&piece[..eq], &piece[eq + 1..]),
+            None => (piece, &b""[..]),
+        };
+        let value = url_decode(raw_value, true);
+        let mut name = url_decode(raw_name, true);
+        if let Some(nul) = name.iter().position(|&b| b == 0) {
+            name.truncate(nul);
+        }
+        let spaces = name.iter().take_while(|&&b| b == b' ').count();
+        name.drain(..spaces);
+        if let Some(name) = php_variable_name(name) {
+            list.insert(name, value);
+        }
+    }
+    list
+}
+
+/// PHP's variable-name mangling; `None` when PHP drops the variable.
+fn php_variable_name(mut name: Vec<u8>) -> Option<Vec<u8>> {
+    let mut i = 0;
+    while i < name.len() {
+        match name[i] {
+            b' ' | b'.' => name[i] = b'_',
+            b'[' => {
+                if i == 0 {
+                    return None;
+                }
+                if !name[i + 1..].contains(&b']') {
+                    // Not an array after all: PHP 8 replaces this bracket and any
+                    // later space, dot or bracket.
+                    for b in &mut name[i..] {
+                        if matches!(*b, b' ' | b'.' | b'[') {
+                            *b = b'_';
+                        }
+                    }
+                }
+                break;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (!name.is_empty()).then_some(name)
+}
+
+/// `preg_match('/oauth_[a-z_-]+/', $name)`: unanchored, so any name containing
+/// `oauth_` followed by a lower-case letter, `_` or `-` counts.
+fn is_protocol_name(name: &[u8]) -> bool {
+    const PREFIX: &[u8] = b"oauth_";
+    name.windows(PREFIX.len() + 1).any(|w| {
+        w.starts_with(PREFIX) && matches!(w.get(PREFIX.len()), Some(b'a'..=b'z' | b'_' | b'-'))
+    })
+}
+
+/// PHP `trim` with its default characters.
+pub(crate) fn php_trim(s: &[u8]) -> &[u8] {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\0' | b'\x0B');
+    let start = s.iter().position(|b| !is_ws(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !is_ws(b)).map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
+}
+
+/// PHP `trim($s, '"')`.
+fn trim_quotes(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|&b| b != b'"').unwrap_or(s.len());
+    let end = s.iter().rposition(|&b| b != b'"').map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The byte encoded by `%XY` at `s[i..]`, when there is one.
+pub(crate) fn escape_at(s: &[u8], i: usize) -> Option<u8> {
+    match (s.get(i), s.get(i + 1), s.get(i + 2)) {
+        (Some(b'%'), Some(&h), Some(&l)) => Some(hex_value(h)? << 4 | hex_value(l)?),
+        _ => None,
+    }
+}
+
+/// PHP `urldecode` (`plus_is_space`) or `rawurldecode`: `%XY` becomes a byte; a `%`
+/// without two hex digits stays as it is.
+pub(crate) fn url_decode(s: &[u8], plus_is_space: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        if let Some(decoded) = escape_at(s, i) {
+            out.push(decoded);
+            i += 3;
+        } else {
+            out.push(if plus_is_space && b == b'+' { b' ' } else { b });
+            i += 1;
+        }
+    }
+    out
+}
