@@ -282,7 +282,7 @@ impl SearchCriteria {
                     .collect::<MResult<Vec<_>>>()
             })
             .collect::<MResult<Vec<_>>>()?;
-        let mut hits: Vec<&'a T> = rows
+        let hits: Vec<&'a T> = rows
             .iter()
             .filter(|row| {
                 groups.iter().all(|group| {
@@ -302,17 +302,21 @@ impl SearchCriteria {
             .filter_map(|s| Some((s.field.as_deref()?, s.direction.as_deref() == Some("ASC"))))
             .collect();
         if !sorts.is_empty() {
-            let mut keyed: Vec<(Vec<SortKey>, &'a T)> = hits
-                .into_iter()
-                .map(|row| {
+            // Each hit with its keys and its row position: ties keep row order (what a
+            // stable sort gives), so the order is total and only the requested page's
+            // rows need sorting — select the first `end`, then sort just those.
+            let mut keyed: Vec<(Vec<SortKey>, usize)> = hits
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
                     let keys = sorts
                         .iter()
                         .map(|(column, _)| SortKey::of(field(row, column)))
                         .collect();
-                    (keys, row)
+                    (keys, i)
                 })
                 .collect();
-            keyed.sort_by(|(a, _), (b, _)| {
+            let by_keys = |(a, i): &(Vec<SortKey>, usize), (b, j): &(Vec<SortKey>, usize)| {
                 a.iter()
                     .zip(b)
                     .zip(&sorts)
@@ -321,9 +325,23 @@ impl SearchCriteria {
                         if *asc { o } else { o.reverse() }
                     })
                     .find(|o| o.is_ne())
-                    .unwrap_or(Ordering::Equal)
-            });
-            hits = keyed.into_iter().map(|(_, row)| row).collect();
+                    .unwrap_or_else(|| i.cmp(j))
+            };
+            let (start, end) = self.page_bounds(total);
+            if end == 0 {
+                keyed.clear();
+            } else if end < keyed.len() {
+                keyed.select_nth_unstable_by(end - 1, by_keys);
+                keyed.truncate(end);
+            }
+            keyed.sort_unstable_by(by_keys);
+            let page = keyed
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .map(|(_, i)| hits[*i])
+                .collect();
+            return Ok((page, total));
         }
 
         let (start, end) = self.page_bounds(total);
@@ -659,6 +677,14 @@ fn str_eq(a: &str, b: &str) -> bool {
 }
 
 /// The column as SQL text (a list as its stored comma-joined text).
+/// Runs `f` on the column's text, borrowing it where the column is text already.
+fn with_text<R>(v: &Field, f: impl FnOnce(&str) -> R) -> R {
+    match v {
+        Field::Str(s) => f(s),
+        other => f(&text(other)),
+    }
+}
+
 fn text(v: &Field) -> String {
     match v {
         Field::Missing => String::new(),
@@ -745,13 +771,23 @@ impl Like {
         Self(toks)
     }
 
-    /// Wildcard matching with one backtrack point (the last `%`): O(n·m).
+    /// Wildcard matching with one backtrack point (the last `%`): O(n·m). ASCII text
+    /// (the common case) is matched in place; other text is folded into a buffer.
     fn matches(&self, text: &str) -> bool {
+        if text.is_ascii() {
+            let bytes = text.as_bytes();
+            return self.matches_folded(bytes.len(), |i| char::from(bytes[i].to_ascii_lowercase()));
+        }
         let t: Vec<char> = text.chars().map(fold).collect();
+        self.matches_folded(t.len(), |i| t[i])
+    }
+
+    /// [`Like::matches`] over `len` folded characters read with `at`.
+    fn matches_folded(&self, len: usize, at: impl Fn(usize) -> char) -> bool {
         let p = &self.0;
         let (mut ti, mut pi) = (0, 0);
         let mut star: Option<(usize, usize)> = None;
-        while ti < t.len() {
+        while ti < len {
             match p.get(pi) {
                 Some(LikeTok::Any) => {
                     star = Some((pi, ti));
@@ -761,7 +797,7 @@ impl Like {
                     ti += 1;
                     pi += 1;
                 }
-                Some(LikeTok::Lit(c)) if *c == t[ti] => {
+                Some(LikeTok::Lit(c)) if *c == at(ti) => {
                     ti += 1;
                     pi += 1;
                 }
@@ -846,8 +882,8 @@ impl Test {
             Test::Neq(x) => !eq(v, x),
             Test::In(xs) => xs.iter().any(|x| eq(v, x)),
             Test::Nin(xs) => !xs.iter().any(|x| eq(v, x)),
-            Test::Like(p) => p.matches(&text(v)),
-            Test::Nlike(p) => !p.matches(&text(v)),
+            Test::Like(p) => with_text(v, |t| p.matches(t)),
+            Test::Nlike(p) => !with_text(v, |t| p.matches(t)),
             Test::Cmp(x, holds) => compare(v, x).is_some_and(holds),
             Test::Finset(x) => find_in_set(v, x),
             Test::Nfinset(x) => !find_in_set(v, x),
