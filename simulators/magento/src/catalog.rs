@@ -1326,6 +1326,13 @@ fn no_such_category(id: i64) -> MagentoError {
         .named([("fieldName", json!("id")), ("fieldValue", json!(id))])
 }
 
+/// Longest `path` Magento stores: `catalog_category_entity.path` is a `varchar(255)`.
+pub const MAX_PATH_CHARS: usize = 255;
+
+/// Deepest `level` a category can have: a `path` of [`MAX_PATH_CHARS`] holds at most
+/// 128 ids (`1` then `/N` per level), so 127 levels below the Root Catalog.
+pub const MAX_LEVEL: i64 = ((MAX_PATH_CHARS - 1) / 2) as i64;
+
 /// Direct children of `id`, by position then id.
 fn children(state: &State, id: u64) -> Vec<&Category> {
     let mut out: Vec<&Category> = state
@@ -1337,13 +1344,33 @@ fn children(state: &State, id: u64) -> Vec<&Category> {
     out
 }
 
+/// Every category's direct children by parent id, each list by position then id (one
+/// pass over the categories; a category naming itself as parent is nobody's child).
+fn child_index(state: &State) -> std::collections::HashMap<u64, Vec<&Category>> {
+    let mut index: std::collections::HashMap<u64, Vec<&Category>> =
+        std::collections::HashMap::new();
+    for c in state.categories.values().filter(|c| c.parent_id != c.id) {
+        index.entry(c.parent_id).or_default().push(c);
+    }
+    for list in index.values_mut() {
+        list.sort_by_key(|c| (c.position, c.id));
+    }
+    index
+}
+
+/// Ids of every category below `id`, each once. Iterative, and safe on a parent chain
+/// that loops (a state set up by hand): a category already seen is not walked again.
 fn descendants(state: &State, id: u64) -> Vec<u64> {
+    let index = child_index(state);
+    let mut seen = std::collections::HashSet::from([id]);
     let mut out = Vec::new();
     let mut todo = vec![id];
     while let Some(at) = todo.pop() {
-        for c in children(state, at) {
-            out.push(c.id);
-            todo.push(c.id);
+        for c in index.get(&at).map_or(&[][..], Vec::as_slice) {
+            if seen.insert(c.id) {
+                out.push(c.id);
+                todo.push(c.id);
+            }
         }
     }
     out
@@ -1386,35 +1413,80 @@ pub fn category_json(state: &State, c: &Category) -> Value {
 
 /// `GET /V1/categories`: the tree under `c`, `depth` levels of children (all when
 /// `None`); `product_count` counts the products linked to each category.
+///
+/// Built without recursion, each category once, and never more than [`MAX_LEVEL`]
+/// levels deep whatever `depth` asks: deeper than that no stored state reaches (the
+/// import and the category save refuse it), so the cap only bounds a state set up by
+/// hand, whose JSON would otherwise nest without limit.
 pub fn tree_json(state: &State, c: &Category, depth: Option<i64>) -> Value {
-    let id = c.id.to_string();
-    let product_count = state
-        .products
-        .values()
-        .filter(|p| {
-            p.category_links
-                .iter()
-                .any(|l| l.get("category_id").and_then(Value::as_str) == Some(id.as_str()))
+    struct Frame<'s> {
+        cat: &'s Category,
+        level: i64,
+        next: usize,
+        kids: Vec<Value>,
+    }
+    let limit = depth.map_or(MAX_LEVEL, |d| d.min(MAX_LEVEL));
+    let index = child_index(state);
+    let mut product_counts: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    for p in state.products.values() {
+        let mut linked: Vec<&str> = p
+            .category_links
+            .iter()
+            .filter_map(|l| l.get("category_id").and_then(Value::as_str))
+            .collect();
+        linked.sort_unstable();
+        linked.dedup();
+        for id in linked {
+            *product_counts.entry(id).or_default() += 1;
+        }
+    }
+    let render = |cat: &Category, kids: Vec<Value>| {
+        json!({
+            "id": cat.id,
+            "parent_id": cat.parent_id,
+            "name": cat.name,
+            "is_active": cat.is_active,
+            "position": cat.position,
+            "level": cat.level,
+            "product_count": product_counts.get(cat.id.to_string().as_str()).copied().unwrap_or(0),
+            "children_data": kids,
         })
-        .count();
-    let kids: Vec<Value> = if depth.is_some_and(|d| d <= 0) {
-        Vec::new()
-    } else {
-        children(state, c.id)
-            .into_iter()
-            .map(|k| tree_json(state, k, depth.map(|d| d - 1)))
-            .collect()
     };
-    json!({
-        "id": c.id,
-        "parent_id": c.parent_id,
-        "name": c.name,
-        "is_active": c.is_active,
-        "position": c.position,
-        "level": c.level,
-        "product_count": product_count,
-        "children_data": kids,
-    })
+    let mut seen = std::collections::HashSet::from([c.id]);
+    let mut stack = vec![Frame {
+        cat: c,
+        level: 0,
+        next: 0,
+        kids: Vec::new(),
+    }];
+    while let Some(top) = stack.last_mut() {
+        let below = if top.level < limit {
+            index.get(&top.cat.id).map_or(&[][..], Vec::as_slice)
+        } else {
+            &[]
+        };
+        if let Some(child) = below.get(top.next) {
+            top.next += 1;
+            if seen.insert(child.id) {
+                let level = top.level + 1;
+                stack.push(Frame {
+                    cat: child,
+                    level,
+                    next: 0,
+                    kids: Vec::new(),
+                });
+            }
+            continue;
+        }
+        let Some(done) = stack.pop() else { break };
+        let value = render(done.cat, done.kids);
+        match stack.last_mut() {
+            Some(parent) => parent.kids.push(value),
+            None => return value,
+        }
+    }
+    Value::Null
 }
 
 /// A category's column for searchCriteria.
@@ -1564,6 +1636,13 @@ pub fn save_category(
         set_category_attribute(&mut c, "url_path", url_path);
     }
     if is_new {
+        if c.path.len() > MAX_PATH_CHARS {
+            // What MySQL in strict mode answers for the `varchar(255)` column; the
+            // simulator refuses rather than truncate (COVERAGE.md, state import).
+            return Err(MagentoError::bad_request(m::CATEGORY_NOT_SAVED).positional([json!(
+                "SQLSTATE[22001]: String data, right truncated: 1406 Data too long for column 'path' at row 1"
+            )]));
+        }
         let path = c.path.clone();
         set_category_attribute(&mut c, "path", path);
         state.next.category_id += 1;

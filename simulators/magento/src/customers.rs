@@ -149,7 +149,7 @@ pub mod m {
 pub const DEFAULT_GROUP: u64 = 1;
 /// Customer groups of a stock install: 0 NOT LOGGED IN, 1 General, 2 Wholesale,
 /// 3 Retailer.
-const GROUPS: std::ops::RangeInclusive<u64> = 0..=3;
+pub(crate) const GROUPS: std::ops::RangeInclusive<u64> = 0..=3;
 /// `customer/password/minimum_password_length`.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 /// `AccountManagement::MAX_PASSWORD_LENGTH`.

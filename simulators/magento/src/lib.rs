@@ -38,6 +38,7 @@ pub mod routes;
 pub mod sales;
 pub mod search;
 pub mod state;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -177,8 +178,8 @@ impl Simulator for Magento {
     }
 
     fn import_state(&self, state: Value) -> Result<(), String> {
-        let new: State = serde_json::from_value(state).map_err(|e| e.to_string())?;
-        new.validate()?;
+        // Keys, references, counters and the category tree, all before the swap.
+        let new = validate::import(state)?;
         let mut inner = self.lock();
         inner.state = new;
         inner.nonces.clear();

@@ -312,51 +312,9 @@ pub struct BearerToken {
 }
 
 impl State {
-    /// Checks the invariants an imported state must hold.
+    /// Checks the invariants a whole store must hold (see [`crate::validate`]).
     pub fn validate(&self) -> Result<(), String> {
-        if self.version.split('.').count() < 2 {
-            return Err(format!("version {:?} is not like 2.4.0", self.version));
-        }
-        for i in &self.integrations {
-            for (what, v) in [
-                ("consumer_key", &i.consumer_key),
-                ("consumer_secret", &i.consumer_secret),
-                ("access_token", &i.access_token),
-                ("access_token_secret", &i.access_token_secret),
-            ] {
-                if v.len() != 32 {
-                    return Err(format!(
-                        "integration {}: {what} must be 32 characters",
-                        i.id
-                    ));
-                }
-            }
-        }
-        if let Some(max) = self.products.keys().next_back() {
-            if *max >= self.next.product_id {
-                return Err(format!(
-                    "next.product_id {} must be above every product id (max {max})",
-                    self.next.product_id
-                ));
-            }
-        }
-        if let Some(max) = self.stocks.keys().next_back() {
-            if *max >= self.next.stock_id {
-                return Err(format!(
-                    "next.stock_id {} must be above every stock id (max {max})",
-                    self.next.stock_id
-                ));
-            }
-        }
-        if let Some(max) = self.categories.keys().next_back() {
-            if *max >= self.next.category_id {
-                return Err(format!(
-                    "next.category_id {} must be above every category id (max {max})",
-                    self.next.category_id
-                ));
-            }
-        }
-        Ok(())
+        crate::validate::validate(self)
     }
 
     /// `(major, minor, patch)` of [`State::version`]; unparsable parts count as 0.
