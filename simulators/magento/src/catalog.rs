@@ -867,12 +867,10 @@ fn url_key_taken(
         .products
         .with_url_key(key)
         .any(|id| Some(id) != except_product)
-        || state.categories.values().any(|c| {
-            Some(c.id) != except_category
-                && c.level >= 2
-                && category_attribute(c, "url_path").or_else(|| category_attribute(c, "url_key"))
-                    == Some(key)
-        })
+        || state
+            .categories
+            .with_url(key)
+            .any(|id| Some(id) != except_category)
 }
 
 fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p Value> {
@@ -1335,38 +1333,17 @@ pub const MAX_LEVEL: i64 = ((MAX_PATH_CHARS - 1) / 2) as i64;
 
 /// Direct children of `id`, by position then id.
 fn children(state: &State, id: u64) -> Vec<&Category> {
-    let mut out: Vec<&Category> = state
-        .categories
-        .values()
-        .filter(|c| c.parent_id == id && c.id != id)
-        .collect();
-    out.sort_by_key(|c| (c.position, c.id));
-    out
-}
-
-/// Every category's direct children by parent id, each list by position then id (one
-/// pass over the categories; a category naming itself as parent is nobody's child).
-fn child_index(state: &State) -> std::collections::HashMap<u64, Vec<&Category>> {
-    let mut index: std::collections::HashMap<u64, Vec<&Category>> =
-        std::collections::HashMap::new();
-    for c in state.categories.values().filter(|c| c.parent_id != c.id) {
-        index.entry(c.parent_id).or_default().push(c);
-    }
-    for list in index.values_mut() {
-        list.sort_by_key(|c| (c.position, c.id));
-    }
-    index
+    state.categories.children_of(id).collect()
 }
 
 /// Ids of every category below `id`, each once. Iterative, and safe on a parent chain
 /// that loops (a state set up by hand): a category already seen is not walked again.
 fn descendants(state: &State, id: u64) -> Vec<u64> {
-    let index = child_index(state);
     let mut seen = std::collections::HashSet::from([id]);
     let mut out = Vec::new();
     let mut todo = vec![id];
     while let Some(at) = todo.pop() {
-        for c in index.get(&at).map_or(&[][..], Vec::as_slice) {
+        for c in state.categories.children_of(at) {
             if seen.insert(c.id) {
                 out.push(c.id);
                 todo.push(c.id);
@@ -1422,25 +1399,18 @@ pub fn tree_json(state: &State, c: &Category, depth: Option<i64>) -> Value {
     struct Frame<'s> {
         cat: &'s Category,
         level: i64,
+        below: Vec<&'s Category>,
         next: usize,
         kids: Vec<Value>,
     }
     let limit = depth.map_or(MAX_LEVEL, |d| d.min(MAX_LEVEL));
-    let index = child_index(state);
-    let mut product_counts: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::new();
-    for p in state.products.values() {
-        let mut linked: Vec<&str> = p
-            .category_links
-            .iter()
-            .filter_map(|l| l.get("category_id").and_then(Value::as_str))
-            .collect();
-        linked.sort_unstable();
-        linked.dedup();
-        for id in linked {
-            *product_counts.entry(id).or_default() += 1;
+    let below = |cat: &Category, level: i64| {
+        if level < limit {
+            children(state, cat.id)
+        } else {
+            Vec::new()
         }
-    }
+    };
     let render = |cat: &Category, kids: Vec<Value>| {
         json!({
             "id": cat.id,
@@ -1449,7 +1419,7 @@ pub fn tree_json(state: &State, c: &Category, depth: Option<i64>) -> Value {
             "is_active": cat.is_active,
             "position": cat.position,
             "level": cat.level,
-            "product_count": product_counts.get(cat.id.to_string().as_str()).copied().unwrap_or(0),
+            "product_count": state.products.in_category(&cat.id.to_string()).count(),
             "children_data": kids,
         })
     };
@@ -1457,22 +1427,19 @@ pub fn tree_json(state: &State, c: &Category, depth: Option<i64>) -> Value {
     let mut stack = vec![Frame {
         cat: c,
         level: 0,
+        below: below(c, 0),
         next: 0,
         kids: Vec::new(),
     }];
     while let Some(top) = stack.last_mut() {
-        let below = if top.level < limit {
-            index.get(&top.cat.id).map_or(&[][..], Vec::as_slice)
-        } else {
-            &[]
-        };
-        if let Some(child) = below.get(top.next) {
+        if let Some(child) = top.below.get(top.next).copied() {
             top.next += 1;
             if seen.insert(child.id) {
                 let level = top.level + 1;
                 stack.push(Frame {
                     cat: child,
                     level,
+                    below: below(child, level),
                     next: 0,
                     kids: Vec::new(),
                 });
@@ -1649,7 +1616,7 @@ pub fn save_category(
     }
     c.updated_at = stamp;
     let id = c.id;
-    state.categories.insert(id, c);
+    state.categories.insert(c);
     Ok(id)
 }
 
@@ -1664,7 +1631,7 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
     gone.push(c.id);
     let names: Vec<String> = gone.iter().map(u64::to_string).collect();
     for gone_id in &gone {
-        state.categories.remove(gone_id);
+        state.categories.remove(*gone_id);
     }
     let linked: std::collections::BTreeSet<u64> = names
         .iter()

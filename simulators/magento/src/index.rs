@@ -299,13 +299,13 @@ fn updated_unix(c: &Cart) -> i64 {
 
 impl Carts {
     fn from_rows(rows: BTreeMap<u64, Cart>) -> Self {
-        let mut carts = Self {
-            rows: BTreeMap::new(),
-            ..Self::default()
-        };
-        for (_, c) in rows {
-            carts.insert(c);
+        // The rows stay exactly as given (an import's validation must see them as
+        // sent); only the indexes are derived.
+        let mut carts = Self::default();
+        for c in rows.values() {
+            carts.index(c);
         }
+        carts.rows = rows;
         carts
     }
 
@@ -544,11 +544,17 @@ impl<'a> IntoIterator for &'a SourceItems {
 }
 
 impl SourceItems {
-    /// Items in this (creation) order.
+    /// Items in this (creation) order, kept exactly as given (an import's validation
+    /// must see a duplicate (SKU, source) to refuse it); the index names the last.
     pub fn from_list(list: Vec<SourceItem>) -> Self {
         let mut items = Self::default();
         for item in list {
-            items.upsert(item);
+            let serial = items.next;
+            items.next += 1;
+            items
+                .by_key
+                .insert((fold(&item.sku), item.source_code.clone()), serial);
+            items.rows.insert(serial, item);
         }
         items
     }
@@ -1006,5 +1012,118 @@ mod tests {
         assert_eq!(log.sum("x", 2), -0.5);
         assert_eq!(log.sum("x", 1), 0.0);
         log.check().unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Categories
+
+/// Categories by id, with their URL-path and children indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Categories {
+    rows: BTreeMap<u64, crate::catalog::Category>,
+    keys: CategoryKeys,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct CategoryKeys {
+    /// URL path (or key) of categories at level 2 and below → ids.
+    by_url: HashMap<String, BTreeSet<u64>>,
+    /// Parent id → its children as (position, id); a category naming itself as its
+    /// parent is nobody's child.
+    children: HashMap<u64, BTreeSet<(i64, u64)>>,
+}
+
+rows_only!(Categories, BTreeMap<u64, crate::catalog::Category>);
+
+/// The URL path a category at level 2 or below claims (`url_path`, else `url_key`).
+fn category_url(c: &crate::catalog::Category) -> Option<&str> {
+    if c.level < 2 {
+        return None;
+    }
+    let attr = |code: &str| {
+        c.custom_attributes
+            .iter()
+            .find(|a| a.attribute_code == code)
+            .and_then(|a| a.value.as_str())
+    };
+    attr("url_path").or_else(|| attr("url_key"))
+}
+
+impl CategoryKeys {
+    fn add(&mut self, c: &crate::catalog::Category) {
+        if let Some(url) = category_url(c) {
+            self.by_url.entry(url.to_owned()).or_default().insert(c.id);
+        }
+        if c.parent_id != c.id {
+            self.children
+                .entry(c.parent_id)
+                .or_default()
+                .insert((c.position, c.id));
+        }
+    }
+
+    fn drop(&mut self, c: &crate::catalog::Category) {
+        if let Some(url) = category_url(c) {
+            remove_from(&mut self.by_url, url, c.id);
+        }
+        if let Some(kids) = self.children.get_mut(&c.parent_id) {
+            kids.remove(&(c.position, c.id));
+            if kids.is_empty() {
+                self.children.remove(&c.parent_id);
+            }
+        }
+    }
+}
+
+impl Categories {
+    fn from_rows(rows: BTreeMap<u64, crate::catalog::Category>) -> Self {
+        let mut keys = CategoryKeys::default();
+        for c in rows.values() {
+            keys.add(c);
+        }
+        Self { rows, keys }
+    }
+
+    /// Ids of the categories (level 2 and below) whose URL path is `url`.
+    pub fn with_url(&self, url: &str) -> impl Iterator<Item = u64> + '_ {
+        self.keys.by_url.get(url).into_iter().flatten().copied()
+    }
+
+    /// The children of `id`, by position then id.
+    pub fn children_of(&self, id: u64) -> impl Iterator<Item = &crate::catalog::Category> + '_ {
+        self.keys
+            .children
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, child)| self.rows.get(child))
+    }
+
+    /// Stores `c` under its id.
+    pub fn insert(&mut self, c: crate::catalog::Category) -> Option<crate::catalog::Category> {
+        let old = self.rows.remove(&c.id);
+        if let Some(old) = &old {
+            self.keys.drop(old);
+        }
+        self.keys.add(&c);
+        self.rows.insert(c.id, c);
+        old
+    }
+
+    /// Removes the category with `id`.
+    pub fn remove(&mut self, id: u64) -> Option<crate::catalog::Category> {
+        let old = self.rows.remove(&id)?;
+        self.keys.drop(&old);
+        Some(old)
+    }
+
+    /// Compares the indexes with ones rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        same(
+            "categories",
+            &self.keys,
+            &Self::from_rows(self.rows.clone()).keys,
+        )
     }
 }

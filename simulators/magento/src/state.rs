@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::carts::{CheckoutConfig, SalesIds};
-use crate::catalog::{AttributeSet, Category};
+use crate::catalog::AttributeSet;
 use crate::index::{
-    Carts, Customers, Documents, Products, Reservations, SourceItems, Stocks, Tokens,
+    Carts, Categories, Customers, Documents, Products, Reservations, SourceItems, Stocks, Tokens,
 };
 use crate::msi::{Source, StockSourceLink};
 use crate::sales::{Creditmemo, Invoice, Order, Shipment};
@@ -46,7 +46,7 @@ pub struct State {
     /// Product attribute sets.
     pub attribute_sets: Vec<AttributeSet>,
     /// Categories by id.
-    pub categories: BTreeMap<u64, Category>,
+    pub categories: Categories,
     /// Products by id.
     #[serde(default)]
     pub products: Products,
@@ -387,6 +387,7 @@ impl State {
     /// [`crate::index`]); the property tests call this after random operations.
     pub fn check_indexes(&self) -> Result<(), String> {
         self.products.check()?;
+        self.categories.check()?;
         self.customers.check()?;
         self.carts.check()?;
         self.tokens.check()?;

@@ -631,7 +631,7 @@ async fn a_ten_thousand_level_chain_set_up_by_hand_renders_without_overflow() {
             c.path = format!("1/2/{id}");
             c.name = format!("C{id}");
             c.custom_attributes.clear();
-            s.categories.insert(id, c);
+            s.categories.insert(c);
         }
         s.next.category_id = 10_003;
     });
@@ -672,7 +672,7 @@ async fn a_cycle_set_up_by_hand_renders_and_deletes_without_looping() {
             c.level = 2;
             c.path = format!("1/2/{id}");
             c.custom_attributes.clear();
-            s.categories.insert(id, c);
+            s.categories.insert(c);
         }
         s.next.category_id = 8;
     });
