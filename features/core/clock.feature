@@ -91,6 +91,25 @@ Feature: the simulator's clock is the only source of time
       | PUT    | /__sim/clock        | {"now": "tomorrow"}                         | now                                               |
       | POST   | /__sim/clock/advance | {}                                         | give exactly one of seconds or ms                 |
       | POST   | /__sim/clock/advance | {"seconds": -5}                            | seconds                                           |
+      | POST   | /__sim/clock/advance | {"ms": -5}                                 | ms                                                |
+      | POST   | /__sim/clock/advance | {"seconds": 9223372036854775807}           | the clock cannot advance by                       |
+      | POST   | /__sim/clock/advance | {"ms": 18446744073709551615}               | the latest instant it can show is 9999-12-31T23:59:59Z |
+      | PUT    | /__sim/clock        | {"unix": 253402300800}                      | unix time out of range                            |
+      | PUT    | /__sim/clock        | {"now": "9999-12-31T23:30:00-01:00"}        | is out of the range the clock can show            |
+
+  Scenario: a clock at the end of time refuses to pass it, and keeps serving
+    When I send PUT /__sim/clock with body:
+      """
+      {"now": "9999-12-31T23:59:59Z"}
+      """
+    Then the status is 200
+    When I advance the clock by 1 second
+    Then the status is 400
+    And the JSON at "/error" contains "the clock cannot advance by 1s from 9999-12-31T23:59:59Z"
+    And the clock reads "9999-12-31T23:59:59Z"
+    When I send GET /api/time
+    Then the status is 200
+    And the JSON at "/now" is "9999-12-31T23:59:59Z"
 
   @inprocess
   Scenario: reset brings the clock back to where the instance started

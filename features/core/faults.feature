@@ -188,7 +188,17 @@ Feature: fault rules make the next matching requests fail, slow down or vanish
       | spec                                                | problem                                             |
       | {"path": "/api/notes", "status": 503, "drop": true} | drop cannot be combined with status, headers or body |
       | {"path": "/api/notes", "body": "x"}                 | headers and body need a status                      |
-      | {"path": "/api/notes", "status": 99}                | status must be between 100 and 599, got 99          |
+      | {"path": "/api/notes", "status": 99}                | status must be between 200 and 599 (a 1xx is not a final answer), got 99 |
+      | {"path": "/api/notes", "status": 101}               | status must be between 200 and 599 (a 1xx is not a final answer), got 101 |
+      | {"path": "/api/notes", "method": "GE T", "status": 503} | can never match: give an HTTP method              |
+      | {"path": "/api/notes", "method": "", "status": 503} | can never match: give an HTTP method                |
+      | {"path": "/api/notes", "status": 503, "headers": {"Connection": "close"}} | cannot be set by a fault: the server sets it |
+      | {"path": "/api/notes", "status": 503, "headers": {"Transfer-Encoding": "chunked"}} | cannot be set by a fault: the server sets it |
+      | {"path": "/api/notes", "status": 200, "headers": {"Content-Length": "3"}} | cannot be set by a fault: the server sets it |
+      | {"path": "/api/notes", "status": 503, "headers": {"bad name": "x"}} | invalid header name                   |
+      | {"path": "/api/notes", "status": 204, "body": "x"}  | a 204 answer has no body                            |
+      | {"path": "/api/notes", "status": 304, "body": {}}   | a 304 answer has no body                            |
+      | {"path": "/api/notes", "drop": true, "headers": {"X-A": "1"}} | drop cannot be combined with status, headers or body |
       | {"path": "/api/notes", "status": 503, "times": 0}   | times must be at least 1                            |
       | {"path": "api/notes", "status": 503}                | a path pattern starts with '/'                      |
       | {"path": "/api/[", "status": 503}                   | invalid path pattern                                |

@@ -3,8 +3,10 @@ Feature: published notes are announced by webhook, with retries and a delivery l
 
   PUT /api/webhook {"url"} subscribes a URL to note.published. The simulator POSTs
   the note there, retries with backoff when the receiver fails, and logs every
-  delivery and attempt in GET /__sim/webhooks. The receivers here run inside the
-  test process on 127.0.0.1.
+  delivery and attempt in GET /__sim/webhooks. The first attempt goes out at once; the
+  retries wait on the simulator clock, so a scenario (whose clock is frozen) advances
+  it to make them happen. The receivers here run inside the test process on 127.0.0.1;
+  in-process instances retry 10 ms and 30 ms after the first attempt.
 
   Background:
     Given a demo simulator
@@ -98,6 +100,10 @@ Feature: published notes are announced by webhook, with retries and a delivery l
       {"text": "into the void"}
       """
     And the webhook deliveries have settled
+    Then the JSON at "/deliveries/0/state" is "pending"
+    And the JSON at "/deliveries/0/attempts" has 1 item
+    When I advance the clock by 1 second
+    And the webhook deliveries have settled
     Then the JSON at "/deliveries/0/state" is "gave_up"
     And the JSON at "/deliveries/0/attempts" has 3 items
     And the JSON at "/deliveries/0/attempts/0/status" is "null"
@@ -116,8 +122,30 @@ Feature: published notes are announced by webhook, with retries and a delivery l
       {"text": "unwelcome"}
       """
     And the webhook deliveries have settled
+    Then the JSON at "/deliveries/0/state" is "pending"
+    And the JSON at "/deliveries/0/attempts" is '[{"at": "2025-07-21T20:49:08Z", "status": 503, "error": "receiver answered 503"}]'
+    And the receiver got 1 webhook
+    # The first retry is due 10 ms after the first attempt: not a moment sooner.
+    When I send POST /__sim/clock/advance with body:
+      """
+      {"ms": 9}
+      """
+    And the webhook deliveries have settled
+    Then the JSON at "/deliveries/0/attempts" has 1 item
+    When I send POST /__sim/clock/advance with body:
+      """
+      {"ms": 1}
+      """
+    And the webhook deliveries have settled
+    Then the JSON at "/deliveries/0/state" is "pending"
+    And the JSON at "/deliveries/0/attempts" has 2 items
+    And the receiver got 2 webhooks
+    # One move past the last retry makes it too.
+    When I advance the clock by 1 second
+    And the webhook deliveries have settled
     Then the JSON at "/deliveries/0/state" is "gave_up"
-    And the JSON at "/deliveries/0/attempts" is '[{"at": "2025-07-21T20:49:08Z", "status": 503, "error": "receiver answered 503"}, {"at": "2025-07-21T20:49:08Z", "status": 503, "error": "receiver answered 503"}, {"at": "2025-07-21T20:49:08Z", "status": 503, "error": "receiver answered 503"}]'
+    And the JSON at "/deliveries/0/attempts" is '[{"at": "2025-07-21T20:49:08Z", "status": 503, "error": "receiver answered 503"}, {"at": "2025-07-21T20:49:08Z", "status": 503, "error": "receiver answered 503"}, {"at": "2025-07-21T20:49:09Z", "status": 503, "error": "receiver answered 503"}]'
+    And the JSON at "/deliveries/0/next_attempt_at" is "null"
     And the receiver got 3 webhooks
 
   Scenario: DELETE /__sim/webhooks forgets finished deliveries

@@ -59,6 +59,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CARTSIM_JOURNAL_SIZE", value_name = "N", default_value_t = sim_core::journal::DEFAULT_CAPACITY)]
     pub journal_size: usize,
 
+    /// Request journal bytes each simulator keeps, at most (method, path, query, headers
+    /// and body of each entry; the oldest entries go first; 0 switches the journal off)
+    /// [default: 64 MiB].
+    #[arg(long, env = "CARTSIM_JOURNAL_BYTES", value_name = "BYTES", default_value_t = sim_core::journal::DEFAULT_BYTE_BUDGET, hide_default_value = true)]
+    pub journal_bytes: usize,
+
     /// Largest request body accepted, in bytes [default: 10 MiB].
     #[arg(long, env = "CARTSIM_BODY_LIMIT", value_name = "BYTES")]
     pub body_limit: Option<usize>,
@@ -88,6 +94,7 @@ impl ServeArgs {
             only: Vec::new(),
             log_format: LogFormat::Pretty,
             journal_size: sim_core::journal::DEFAULT_CAPACITY,
+            journal_bytes: sim_core::journal::DEFAULT_BYTE_BUDGET,
             body_limit: None,
             magento_base_path: String::new(),
             ports: BTreeMap::new(),
@@ -179,6 +186,19 @@ mod tests {
     #[test]
     fn only_takes_a_comma_list() {
         assert_eq!(serve(&["--only", "demo,magento"]).only, ["demo", "magento"]);
+    }
+
+    #[test]
+    fn journal_bytes_defaults_to_64_mib_and_takes_a_number() {
+        assert_eq!(serve(&[]).journal_bytes, 64 * 1024 * 1024);
+        assert_eq!(
+            serve(&["--journal-bytes", "1048576"]).journal_bytes,
+            1_048_576
+        );
+        assert_eq!(ServeArgs::defaults().journal_bytes, 64 * 1024 * 1024);
+        assert!(parse_from(["cartsim", "serve", "--journal-bytes", "-1"]).is_err());
+        let err = parse_from(["cartsim", "serve", "--journal-bytes", "lots"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
     }
 
     #[test]

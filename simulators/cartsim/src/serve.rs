@@ -144,6 +144,7 @@ fn core_config(args: &ServeArgs) -> CoreConfig {
     let mut config = CoreConfig {
         clock: Clock::system(),
         journal_capacity: args.journal_size,
+        journal_bytes: args.journal_bytes,
         ..CoreConfig::default()
     };
     if let Some(limit) = args.body_limit {
@@ -386,6 +387,15 @@ mod tests {
             err.to_string(),
             "fixtures directory /nonexistent-cartsim-fixtures does not exist"
         );
+    }
+
+    #[test]
+    fn the_journal_limits_come_from_the_flags() {
+        let mut args = ServeArgs::defaults();
+        args.journal_size = 7;
+        args.journal_bytes = 4096;
+        let config = core_config(&args);
+        assert_eq!((config.journal_capacity, config.journal_bytes), (7, 4096));
     }
 
     #[tokio::test]

@@ -370,3 +370,25 @@ fn serve_runs_magento_under_its_install_prefix() {
 
     assert!(sim.terminate().success());
 }
+
+#[test]
+fn journal_bytes_has_an_env_twin() {
+    let cwd = TempDir::new("env-journal-bytes");
+    // A budget of one byte: only the newest entry is ever kept.
+    let mut sim = cartsim(
+        &["serve", "--demo-port", "0"],
+        &[("CARTSIM_JOURNAL_BYTES", "1")],
+        &cwd.0,
+    );
+    let (_, url, _) = fields(&sim.next_line());
+    for path in ["/first", "/second"] {
+        let (status, _) = get_json(&format!("{url}{path}"));
+        assert_eq!(status, 404);
+    }
+    let (status, journal) = get_json(&format!("{url}/__sim/requests"));
+    assert_eq!(status, 200);
+    assert_eq!(journal["count"], 1, "{journal}");
+    assert_eq!(journal["requests"][0]["path"], "/second");
+    assert_eq!(journal["requests"][0]["seq"], 2);
+    assert!(sim.terminate().success());
+}

@@ -265,7 +265,10 @@ async fn set_clock(
             ));
         }
     };
-    s.core.clock.set(at);
+    s.core
+        .clock
+        .try_set(at)
+        .map_err(|e| AdminError::bad_request(e.to_string()))?;
     tick_if_timed(&s);
     Ok(clock_view(&s.core))
 }
@@ -287,7 +290,10 @@ async fn advance_clock(
         (None, Some(ms)) => Duration::from_millis(ms),
         _ => return Err(AdminError::bad_request("give exactly one of seconds or ms")),
     };
-    s.core.clock.advance(by);
+    s.core
+        .clock
+        .try_advance(by)
+        .map_err(|e| AdminError::bad_request(e.to_string()))?;
     tick_if_timed(&s);
     Ok(clock_view(&s.core))
 }
@@ -311,8 +317,37 @@ async fn set_lifecycle(
     Ok(Json(json!(mode)))
 }
 
-async fn list_webhooks(State(s): State<AdminState>) -> Json<Value> {
-    Json(json!({ "deliveries": s.core.webhooks.log() }))
+/// Longest `wait_ms` of `GET /__sim/webhooks`.
+const MAX_WEBHOOK_WAIT_MS: u64 = 60_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhooksQuery {
+    wait_ms: Option<u64>,
+}
+
+/// The delivery log; with `wait_ms`, first waits (up to that long) until the deliveries
+/// have settled: nothing left to do until the clock moves.
+async fn list_webhooks(
+    State(s): State<AdminState>,
+    q: Result<Query<WebhooksQuery>, QueryRejection>,
+) -> Result<Json<Value>, AdminError> {
+    let Query(q) = q.map_err(query_rejection)?;
+    if let Some(ms) = q.wait_ms {
+        if ms > MAX_WEBHOOK_WAIT_MS {
+            return Err(AdminError::bad_request(format!(
+                "wait_ms must be at most {MAX_WEBHOOK_WAIT_MS}, got {ms}"
+            )));
+        }
+        s.core.webhooks.idle(Duration::from_millis(ms)).await;
+    }
+    // Read before the log: when `settled` is true, the log shows every delivery in its
+    // settled state (a delivery sent since may show too, pending).
+    let settled = s.core.webhooks.is_idle();
+    Ok(Json(json!({
+        "settled": settled,
+        "deliveries": s.core.webhooks.log(),
+    })))
 }
 
 async fn clear_webhooks(State(s): State<AdminState>) -> Json<Value> {

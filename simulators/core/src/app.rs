@@ -1,7 +1,8 @@
 //! Putting a simulator together: its platform router, the core services every
 //! simulator shares ([`SimCore`]), the `/__sim/` admin router, and the middleware that
-//! enforces the body limit, applies fault rules, runs timed lifecycles and writes the
-//! journal.
+//! enforces the body limit, applies fault rules, runs timed lifecycles, writes the
+//! journal, and turns a panic in a handler into a 500 for that request alone (the
+//! process and the state go on serving).
 //!
 //! A platform crate implements [`Simulator`] (how to export, import and reset its state,
 //! what `/__sim/info` shows) and hands its router to [`App`]:
@@ -18,23 +19,27 @@
 //! # Ok(()) }
 //! ```
 
+use std::any::Any;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::admin;
 use crate::clock::{Clock, rfc3339};
 use crate::faults::{FaultReply, Faults};
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{Journal, JournalEntry, capture_headers, capture_query};
 use crate::lifecycle::{Lifecycle, Progression};
 use crate::server::{DropConnection, SimHandle, spawn_on};
 use crate::webhooks::{WebhookConfig, Webhooks};
@@ -71,6 +76,8 @@ pub struct CoreConfig {
     pub clock: Clock,
     /// Journal entries kept; 0 switches the journal off.
     pub journal_capacity: usize,
+    /// Journal bytes kept (see [`JournalEntry::bytes`]); 0 switches the journal off.
+    pub journal_bytes: usize,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Lifecycle progression mode to start in.
@@ -84,6 +91,7 @@ impl Default for CoreConfig {
         Self {
             clock: Clock::system(),
             journal_capacity: crate::journal::DEFAULT_CAPACITY,
+            journal_bytes: crate::journal::DEFAULT_BYTE_BUDGET,
             body_limit: DEFAULT_BODY_LIMIT,
             progression: Progression::Immediate,
             webhooks: WebhookConfig::default(),
@@ -118,7 +126,7 @@ impl SimCore {
         };
         Self {
             webhooks: Webhooks::new(config.webhooks, config.clock.clone()),
-            journal: Journal::new(config.journal_capacity),
+            journal: Journal::with_limits(config.journal_capacity, config.journal_bytes),
             faults: Faults::default(),
             lifecycle: Lifecycle::new(config.progression),
             clock: config.clock,
@@ -162,6 +170,9 @@ impl SimCore {
 pub type ErrorHook = Arc<dyn Fn(&Parts) -> Response + Send + Sync>;
 /// Renders the platform's answer to a body over the limit; gets the head and the limit.
 pub type TooLargeHook = Arc<dyn Fn(&Parts, usize) -> Response + Send + Sync>;
+/// Renders the platform's 500 for a request whose handler panicked; gets the request's
+/// method and URI (the rest of the head went to the handler).
+pub type InternalErrorHook = Arc<dyn Fn(&Method, &Uri) -> Response + Send + Sync>;
 
 /// A simulator being assembled; see the module docs.
 pub struct App {
@@ -172,6 +183,7 @@ pub struct App {
     not_found: Option<ErrorHook>,
     method_not_allowed: Option<ErrorHook>,
     too_large: Option<TooLargeHook>,
+    internal_error: Option<InternalErrorHook>,
 }
 
 impl App {
@@ -185,6 +197,7 @@ impl App {
             not_found: None,
             method_not_allowed: None,
             too_large: None,
+            internal_error: None,
         }
     }
 
@@ -218,6 +231,19 @@ impl App {
         self
     }
 
+    /// The platform's answer when a handler panics. The panic is logged, the request
+    /// gets this answer (and is journaled with its status), and every other request,
+    /// the state and the process go on. Without a hook the answer is
+    /// `500 {"error": "internal error while handling GET /path"}`; a panic in an admin
+    /// route always gets `500 {"error": "internal error: <panic message>"}`.
+    pub fn internal_error(
+        mut self,
+        hook: impl Fn(&Method, &Uri) -> Response + Send + Sync + 'static,
+    ) -> Self {
+        self.internal_error = Some(Arc::new(hook));
+        self
+    }
+
     /// The finished router: platform routes, `/__sim/`, middleware.
     pub fn into_router(self) -> Router {
         let not_found = self
@@ -229,6 +255,9 @@ impl App {
         let too_large = self
             .too_large
             .unwrap_or_else(|| Arc::new(default_too_large));
+        let internal_error = self
+            .internal_error
+            .unwrap_or_else(|| Arc::new(default_internal_error));
 
         let admin = admin::router(self.core.clone(), self.sim.clone()).merge(self.admin);
         let admin = admin::finish(admin).layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT));
@@ -242,6 +271,7 @@ impl App {
             core: self.core,
             sim: self.sim,
             too_large,
+            internal_error,
         };
         platform
             .nest("/__sim", admin)
@@ -303,37 +333,93 @@ fn default_too_large(_: &Parts, limit: usize) -> Response {
     )
 }
 
+fn default_internal_error(method: &Method, uri: &Uri) -> Response {
+    core_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("internal error while handling {method} {}", uri.path()),
+    )
+}
+
 struct Middleware {
     core: SimCore,
     sim: Arc<dyn Simulator>,
     too_large: TooLargeHook,
+    internal_error: InternalErrorHook,
+}
+
+/// What a panic carried, as text.
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}
+
+/// Runs `fut`; a panic inside it becomes `Err(message)` (and an error log line).
+async fn catching<F: Future<Output = Response>>(
+    method: &Method,
+    uri: &Uri,
+    fut: F,
+) -> Result<Response, String> {
+    // Unwind safety: what a handler shares is behind mutexes that recover from
+    // poisoning (every one in the core does), and the request's own data is dropped.
+    AssertUnwindSafe(fut).catch_unwind().await.map_err(|payload| {
+        let message = panic_message(&*payload);
+        tracing::error!(%method, path = uri.path(), panic = %message, "handler panicked; answering 500");
+        message
+    })
+}
+
+/// The platform hook's 500; should the hook panic too, the core's plain one.
+fn internal_error_response(hook: &InternalErrorHook, method: &Method, uri: &Uri) -> Response {
+    std::panic::catch_unwind(AssertUnwindSafe(|| hook(method, uri)))
+        .unwrap_or_else(|_| default_internal_error(method, uri))
 }
 
 fn is_admin(path: &str) -> bool {
     path == "/__sim" || path.starts_with("/__sim/")
 }
 
-/// Runs around every request: admin requests pass straight through; platform requests
-/// get the body limit, timed ticks, fault rules and a journal entry.
+/// Runs around every request: admin requests pass straight through (a panic in one
+/// still gets a 500); platform requests get the body limit, timed ticks, fault rules, a
+/// journal entry and the platform's 500 should their handler panic.
 async fn middleware(State(mw): State<Arc<Middleware>>, req: Request, next: Next) -> Response {
     if is_admin(req.uri().path()) {
-        return next.run(req).await;
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        return catching(&method, &uri, next.run(req))
+            .await
+            .unwrap_or_else(|message| {
+                core_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("internal error: {message}"),
+                )
+            });
     }
     let core = &mw.core;
     let now = core.clock.now();
+    let journaling = core.journal.is_enabled();
     let (parts, body) = req.into_parts();
     let mut entry = JournalEntry {
         seq: 0,
         time: rfc3339(now),
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: journal_headers(&parts.headers),
+        query: None,
+        query_truncated: false,
+        headers: Default::default(),
+        headers_truncated: false,
         body: String::new(),
         body_truncated: false,
         status: None,
         fault: None,
     };
+    if journaling {
+        (entry.query, entry.query_truncated) = capture_query(parts.uri.query());
+        (entry.headers, entry.headers_truncated) = capture_headers(&parts.headers);
+    }
 
     let declared_len = parts
         .headers
@@ -359,41 +445,49 @@ async fn middleware(State(mw): State<Arc<Middleware>>, req: Request, next: Next)
         core.journal.record(entry);
         return resp;
     };
-    if core.journal.is_enabled() {
+    if journaling {
         (entry.body, entry.body_truncated) = core.journal.capture_body(&bytes);
     }
 
-    if matches!(core.lifecycle.mode(), Progression::Timed { .. }) {
-        mw.sim.tick(now);
-    }
-
-    let resp = match core.faults.take(parts.method.as_str(), parts.uri.path()) {
-        Some(fault) => {
-            entry.fault = Some(fault.rule);
-            if let Some(delay) = fault.delay {
-                // No lock is held here: the fault table was released by `take`.
-                tokio::time::sleep(delay).await;
-            }
-            if fault.drop {
-                let mut r = Response::new(Body::empty());
-                r.extensions_mut().insert(DropConnection);
-                core.journal.record(entry);
-                return r;
-            }
-            match fault.reply {
-                Some(reply) => fault_response(reply),
-                None => {
-                    next.run(Request::from_parts(parts, Body::from(bytes)))
-                        .await
+    let (method, uri) = (parts.method.clone(), parts.uri.clone());
+    let fault = core.faults.take(parts.method.as_str(), parts.uri.path());
+    entry.fault = fault.as_ref().map(|f| f.rule);
+    let answer = async {
+        if matches!(core.lifecycle.mode(), Progression::Timed { .. }) {
+            mw.sim.tick(now);
+        }
+        match fault {
+            Some(fault) => {
+                if let Some(delay) = fault.delay {
+                    // No lock is held here: the fault table was released by `take`.
+                    tokio::time::sleep(delay).await;
+                }
+                if fault.drop {
+                    let mut r = Response::new(Body::empty());
+                    r.extensions_mut().insert(DropConnection);
+                    return r;
+                }
+                match fault.reply {
+                    Some(reply) => fault_response(reply),
+                    None => {
+                        next.run(Request::from_parts(parts, Body::from(bytes)))
+                            .await
+                    }
                 }
             }
-        }
-        None => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            None => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
         }
     };
-    entry.status = Some(resp.status().as_u16());
+    let resp = match catching(&method, &uri, answer).await {
+        Ok(resp) => resp,
+        Err(_) => internal_error_response(&mw.internal_error, &method, &uri),
+    };
+    if resp.extensions().get::<DropConnection>().is_none() {
+        entry.status = Some(resp.status().as_u16());
+    }
     core.journal.record(entry);
     resp
 }
@@ -407,20 +501,6 @@ fn is_length_limit(e: &axum::Error) -> bool {
         src = s.source();
     }
     false
-}
-
-fn journal_headers(h: &axum::http::HeaderMap) -> std::collections::BTreeMap<String, String> {
-    let mut out = std::collections::BTreeMap::<String, String>::new();
-    for (k, v) in h {
-        let v = String::from_utf8_lossy(v.as_bytes());
-        out.entry(k.as_str().to_owned())
-            .and_modify(|prev| {
-                prev.push_str(", ");
-                prev.push_str(&v);
-            })
-            .or_insert_with(|| v.into_owned());
-    }
-    out
 }
 
 fn fault_response(reply: FaultReply) -> Response {

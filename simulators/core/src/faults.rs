@@ -1,5 +1,13 @@
 //! Fault injection: make the next matching requests fail, slow down or vanish.
 //!
+//! A rule is checked whole when it is added, so that every rule stored can match a
+//! request and answers something a client can read: the method is an HTTP token (or
+//! `*`), the path pattern compiles, the status is a final one (200–599), the headers are
+//! valid and none is one the server sets (hop-by-hop or framing: `Connection`,
+//! `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`,
+//! `Content-Length`), a 204, 205 or 304 carries no body, and `drop` (no answer at all)
+//! comes with no status, headers or body (only `delay_ms`).
+//!
 //! A rule matches on method and path (exact or glob, see [`PathPattern`]) and then
 //! answers with a given status, headers and body, or delays the request (which then
 //! goes on to the simulator, or to the rule's answer), or drops the connection without
@@ -55,12 +63,18 @@ pub struct FaultSpec {
     pub times: Option<u32>,
 }
 
-/// Why a [`FaultSpec`] was refused.
+/// Why a [`FaultSpec`] was refused. Each message names the problem; the admin API
+/// sends it as `400 {"error": message}`.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum FaultError {
     /// The path pattern did not compile.
     #[error("{0}")]
     Pattern(String),
+    /// A method that is not an HTTP token: no request could ever carry it.
+    #[error(
+        "method {0:?} can never match: give an HTTP method such as \"GET\" or \"POST\", \"*\" for any, or leave it out"
+    )]
+    BadMethod(String),
     /// The rule would do nothing.
     #[error("a fault needs at least one of status, delay_ms or drop")]
     NoEffect,
@@ -70,16 +84,40 @@ pub enum FaultError {
     /// Headers or body without a status.
     #[error("headers and body need a status")]
     AnswerWithoutStatus,
-    /// A status outside 100–599.
-    #[error("status must be between 100 and 599, got {0}")]
+    /// A status outside 200–599.
+    #[error("status must be between 200 and 599 (a 1xx is not a final answer), got {0}")]
     BadStatus(u16),
     /// `times: 0`.
     #[error("times must be at least 1 (leave it out for a rule that stays until removed)")]
     ZeroTimes,
-    /// A header that is not valid HTTP.
-    #[error("invalid header {0:?}")]
+    /// A header name that is not valid HTTP.
+    #[error("invalid header name {0:?}")]
     BadHeader(String),
+    /// A header value that is not valid HTTP (control characters, line breaks).
+    #[error("invalid value for header {0:?}: control characters and line breaks are not allowed")]
+    BadHeaderValue(String),
+    /// A header the server sets itself: connection management or message framing.
+    #[error(
+        "header {0:?} cannot be set by a fault: the server sets it (connection management and framing)"
+    )]
+    ServerHeader(String),
+    /// A body on a status that has none.
+    #[error("a {0} answer has no body")]
+    BodyNotAllowed(u16),
 }
+
+/// Hop-by-hop and framing headers (RFC 9110 §7.6.1, RFC 9112 §6): a fault that set
+/// them would answer something no client can read.
+const SERVER_HEADERS: [&str; 8] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+];
 
 /// A canned answer.
 #[derive(Debug, Clone)]
@@ -159,10 +197,13 @@ fn build_reply(spec: &FaultSpec) -> Result<Option<FaultReply>, FaultError> {
     };
     let mut headers: Vec<(String, String)> = Vec::with_capacity(spec.headers.len() + 1);
     for (k, v) in &spec.headers {
-        if axum::http::HeaderName::try_from(k.as_str()).is_err()
-            || axum::http::HeaderValue::try_from(v.as_str()).is_err()
-        {
-            return Err(FaultError::BadHeader(k.clone()));
+        let name = axum::http::HeaderName::try_from(k.as_str())
+            .map_err(|_| FaultError::BadHeader(k.clone()))?;
+        if SERVER_HEADERS.contains(&name.as_str()) {
+            return Err(FaultError::ServerHeader(k.clone()));
+        }
+        if axum::http::HeaderValue::try_from(v.as_str()).is_err() {
+            return Err(FaultError::BadHeaderValue(k.clone()));
         }
         headers.push((k.clone(), v.clone()));
     }
@@ -196,13 +237,22 @@ impl Faults {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Validates and stores a rule; returns its view (with its id).
+    /// Validates and stores a rule; returns its view (with its id). A refused rule
+    /// changes nothing.
     pub fn add(&self, spec: FaultSpec) -> Result<FaultView, FaultError> {
         let pattern =
             PathPattern::new(&spec.path).map_err(|e| FaultError::Pattern(e.to_string()))?;
+        if let Some(m) = spec.method.as_deref() {
+            if m != "*" && axum::http::Method::from_bytes(m.as_bytes()).is_err() {
+                return Err(FaultError::BadMethod(m.to_owned()));
+            }
+        }
         if let Some(s) = spec.status {
-            if !(100..=599).contains(&s) {
+            if !(200..=599).contains(&s) {
                 return Err(FaultError::BadStatus(s));
+            }
+            if matches!(s, 204 | 205 | 304) && spec.body.is_some() {
+                return Err(FaultError::BodyNotAllowed(s));
             }
         }
         if spec.drop && (spec.status.is_some() || !spec.headers.is_empty() || spec.body.is_some()) {
@@ -376,12 +426,36 @@ mod tests {
                 FaultError::DropWithAnswer,
             ),
             (
+                json!({"path": "/a", "drop": true, "headers": {"X-A": "1"}}),
+                FaultError::DropWithAnswer,
+            ),
+            (
+                json!({"path": "/a", "drop": true, "body": "x"}),
+                FaultError::DropWithAnswer,
+            ),
+            (
                 json!({"path": "/a", "body": "x"}),
                 FaultError::AnswerWithoutStatus,
             ),
             (
                 json!({"path": "/a", "status": 99}),
                 FaultError::BadStatus(99),
+            ),
+            (
+                json!({"path": "/a", "status": 100}),
+                FaultError::BadStatus(100),
+            ),
+            (
+                json!({"path": "/a", "status": 101}),
+                FaultError::BadStatus(101),
+            ),
+            (
+                json!({"path": "/a", "status": 199}),
+                FaultError::BadStatus(199),
+            ),
+            (
+                json!({"path": "/a", "status": 600}),
+                FaultError::BadStatus(600),
             ),
             (
                 json!({"path": "/a", "status": 500, "times": 0}),
@@ -391,14 +465,88 @@ mod tests {
                 json!({"path": "/a", "status": 500, "headers": {"bad header": "x"}}),
                 FaultError::BadHeader("bad header".into()),
             ),
+            (
+                json!({"path": "/a", "status": 500, "headers": {"": "x"}}),
+                FaultError::BadHeader(String::new()),
+            ),
+            (
+                json!({"path": "/a", "status": 500, "headers": {"X-A": "a\r\nX-B: b"}}),
+                FaultError::BadHeaderValue("X-A".into()),
+            ),
+            (
+                json!({"path": "/a", "method": "GE T", "status": 500}),
+                FaultError::BadMethod("GE T".into()),
+            ),
+            (
+                json!({"path": "/a", "method": "", "status": 500}),
+                FaultError::BadMethod(String::new()),
+            ),
+            (
+                json!({"path": "/a", "method": "GET\n", "delay_ms": 1}),
+                FaultError::BadMethod("GET\n".into()),
+            ),
+            (
+                json!({"path": "/a", "status": 204, "body": "x"}),
+                FaultError::BodyNotAllowed(204),
+            ),
+            (
+                json!({"path": "/a", "status": 205, "body": {}}),
+                FaultError::BodyNotAllowed(205),
+            ),
+            (
+                json!({"path": "/a", "status": 304, "body": ""}),
+                FaultError::BodyNotAllowed(304),
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(f.add(spec(input.clone())).unwrap_err(), want, "{input}");
         }
-        assert!(matches!(
-            f.add(spec(json!({"path": "/a/[", "status": 500}))),
-            Err(FaultError::Pattern(_))
-        ));
+        for name in [
+            "Connection",
+            "keep-alive",
+            "Transfer-Encoding",
+            "TE",
+            "Trailer",
+            "Upgrade",
+            "Proxy-Connection",
+            "content-length",
+        ] {
+            let input = json!({"path": "/a", "status": 500, "headers": {name: "x"}});
+            assert_eq!(
+                f.add(spec(input)).unwrap_err(),
+                FaultError::ServerHeader(name.into()),
+                "{name}"
+            );
+        }
+        for bad in ["/a/[", "/a/{b", "no-slash"] {
+            assert!(
+                matches!(
+                    f.add(spec(json!({"path": bad, "status": 500}))),
+                    Err(FaultError::Pattern(_))
+                ),
+                "{bad}"
+            );
+        }
         assert!(f.list().is_empty());
+    }
+
+    #[test]
+    fn accepts_what_a_client_can_read() {
+        let f = Faults::default();
+        for ok in [
+            json!({"path": "/a", "method": "*", "status": 200}),
+            json!({"path": "/a", "method": "patch", "status": 599}),
+            json!({"path": "/a", "method": "PROPFIND", "status": 207}),
+            json!({"path": "/a", "status": 204}),
+            json!({"path": "/a", "status": 304, "headers": {"ETag": "\"x\""}}),
+            json!({"path": "/a", "drop": true, "delay_ms": 5}),
+            json!({"path": "/a", "status": 503, "headers": {"Retry-After": "1", "Content-Type": "text/plain"}}),
+        ] {
+            f.add(spec(ok.clone()))
+                .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        assert_eq!(f.list().len(), 7);
+        // `*` matches any method.
+        assert!(f.take("DELETE", "/a").is_some());
     }
 }

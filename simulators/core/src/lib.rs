@@ -44,7 +44,8 @@
 //!   [`spawn`] → [`SimHandle`] (base URL, shutdown, shutdown on drop).
 //! - [`app`]: [`SimCore`] (the shared services), the [`Simulator`] trait, and [`App`],
 //!   which joins a platform router, the admin router and the middleware (body limit,
-//!   faults, journal, timed ticks) with the platform's 404 / 405 / 413 hooks.
+//!   faults, journal, timed ticks, a panicking handler caught as a 500) with the
+//!   platform's 404 / 405 / 413 / 500 hooks.
 //! - [`admin`]: the `/__sim/` routes.
 //! - [`clock`], [`ids`], [`journal`], [`faults`], [`pattern`], [`lifecycle`],
 //!   [`webhooks`]: one service each.
@@ -64,7 +65,7 @@ pub mod webhooks;
 
 pub use admin::{AdminError, AdminJson};
 pub use app::{App, CoreConfig, SimCore, Simulator};
-pub use clock::Clock;
+pub use clock::{Clock, ClockError};
 pub use faults::Faults;
 pub use ids::IdSeq;
 pub use journal::Journal;

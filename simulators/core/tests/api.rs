@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sim_core::lifecycle::Progression;
-use sim_core::{App, Clock, CoreConfig, SimCore, SimHandle, Simulator};
+use sim_core::{App, Clock, CoreConfig, Outbound, SimCore, SimHandle, Simulator};
 use time::OffsetDateTime;
 
 /// A counter: `POST /count` adds one, `GET /count` reads it. `tick` counts its calls.
@@ -59,9 +59,39 @@ struct TestApp {
 
 const T0: i64 = 1_753_130_948; // 2025-07-21T20:49:08Z
 
+/// A handler with a bug: it panics. Test-only; no production route does this.
+async fn boom() -> String {
+    panic!("boom: a bug in a handler")
+}
+
 async fn spawn_app_with(config: CoreConfig) -> TestApp {
+    spawn_app_hooked(config, |app| app).await
+}
+
+/// An app whose `App` is finished by `finish` (to add hooks) before it is spawned.
+async fn spawn_app_hooked(config: CoreConfig, finish: impl FnOnce(App) -> App) -> TestApp {
     let counter = Arc::new(Counter::default());
+    let core = SimCore::new(config);
+    let hooks = core.webhooks.clone();
     let platform = Router::new()
+        .route("/boom", get(boom))
+        // Sends a webhook to the URL in the body; answers its delivery id.
+        .route(
+            "/notify",
+            post(move |url: String| {
+                let hooks = hooks.clone();
+                async move {
+                    hooks
+                        .send(Outbound {
+                            event: "counted".into(),
+                            url,
+                            headers: Vec::new(),
+                            body: b"{}".to_vec(),
+                        })
+                        .to_string()
+                }
+            }),
+        )
         .route(
             "/count",
             get(|State(c): State<Arc<Counter>>| async move { c.n.lock().unwrap().to_string() })
@@ -72,8 +102,9 @@ async fn spawn_app_with(config: CoreConfig) -> TestApp {
                 }),
         )
         .with_state(counter.clone());
-    let core = SimCore::new(config);
-    let handle = App::new(core.clone(), counter.clone(), platform)
+    let admin = Router::new().route("/boom", post(boom));
+    let app = App::new(core.clone(), counter.clone(), platform).admin_routes(admin);
+    let handle = finish(app)
         .spawn("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -226,7 +257,7 @@ async fn bad_fault_rules_get_a_json_400_saying_why() {
         ),
         (
             json!({"path": "/count", "status": 700}),
-            "status must be between 100 and 599, got 700",
+            "status must be between 200 and 599 (a 1xx is not a final answer), got 700",
         ),
         (
             json!({"path": "/count", "status": 500, "drop": true}),
@@ -594,4 +625,441 @@ async fn two_instances_side_by_side_share_nothing() {
     let (_, j) = b.admin(Method::GET, "/__sim/requests", None).await;
     assert_eq!(j["count"], 1, "b saw only its own request");
     assert_eq!(a.get("/count").await.0, 500);
+}
+
+// ---- hardening: nothing a client or an admin request sends can break a simulator ----
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_and_everything_goes_on() {
+    let app = spawn_app().await;
+    app.post("/count", "").await;
+    let (status, body) = app.get("/boom").await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        body,
+        r#"{"error":"internal error while handling GET /boom"}"#
+    );
+    // Same connection pool, same process: the next requests are served, state intact.
+    assert_eq!(app.get("/count").await, (StatusCode::OK, "1".into()));
+    let (status, body) = app.get("/boom").await;
+    assert_eq!((status.as_u16(), body.is_empty()), (500, false));
+    assert_eq!(
+        app.post("/count", "y").await,
+        (StatusCode::OK, "2 y".into())
+    );
+    // The panic is journaled as the 500 the client got.
+    let (_, j) = app
+        .admin(Method::GET, "/__sim/requests?path=/boom", None)
+        .await;
+    assert_eq!(j["count"], 2);
+    assert_eq!(j["requests"][0]["status"], 500);
+    assert_eq!(j["requests"][0]["method"], "GET");
+}
+
+#[tokio::test]
+async fn a_panic_gets_the_platforms_own_500_from_the_hook() {
+    let app = spawn_app_hooked(
+        CoreConfig {
+            clock: Clock::manual_unix(T0),
+            ..Default::default()
+        },
+        |app| {
+            app.internal_error(|method, uri| {
+                (
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("platform 500 for {method} {}", uri),
+                )
+                    .into_response()
+            })
+        },
+    )
+    .await;
+    let (status, body) = app.get("/boom?x=1").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "platform 500 for GET /boom?x=1"
+        )
+    );
+    assert_eq!(app.get("/count").await, (StatusCode::OK, "0".into()));
+}
+
+#[tokio::test]
+async fn a_panicking_admin_route_answers_a_json_500() {
+    let app = spawn_app().await;
+    let (status, body) = app.admin(Method::POST, "/__sim/boom", None).await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "internal error: boom: a bug in a handler"})
+        )
+    );
+    let (status, _) = app.admin(Method::GET, "/__sim/info", None).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_huge_advance_is_refused_and_the_clock_keeps_working() {
+    let app = spawn_app().await;
+    for body in [
+        json!({"seconds": 9_223_372_036_854_775_807_u64}),
+        json!({"seconds": u64::MAX}),
+        json!({"ms": u64::MAX}),
+        json!({"seconds": 400_000_u64 * 365 * 86_400}),
+    ] {
+        let (status, e) = app
+            .admin(Method::POST, "/__sim/clock/advance", Some(body.clone()))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        let msg = e["error"].as_str().unwrap();
+        assert!(
+            msg.starts_with("the clock cannot advance by")
+                && msg.contains("2025-07-21T20:49:08Z")
+                && msg.contains("9999-12-31T23:59:59Z"),
+            "{msg}"
+        );
+    }
+    assert_eq!(app.core.clock.unix(), T0);
+    // Every route still answers: no panic, no broken clock.
+    assert_eq!(app.get("/count").await, (StatusCode::OK, "0".into()));
+    let (_, c) = app.admin(Method::GET, "/__sim/clock", None).await;
+    assert_eq!(c["unix"], T0);
+    let (status, c) = app
+        .admin(
+            Method::POST,
+            "/__sim/clock/advance",
+            Some(json!({"seconds": 1})),
+        )
+        .await;
+    assert_eq!((status.as_u16(), &c["unix"]), (200, &json!(T0 + 1)));
+}
+
+#[tokio::test]
+async fn out_of_range_and_malformed_clock_moves_get_a_400_and_change_nothing() {
+    let app = spawn_app().await;
+    let cases = [
+        ("/__sim/clock/advance", json!({"seconds": -1})),
+        ("/__sim/clock/advance", json!({"ms": -5})),
+        ("/__sim/clock/advance", json!({"seconds": 1e30})),
+        (
+            "/__sim/clock/advance",
+            json!({"ms": 18_446_744_073_709_551_616_f64}),
+        ),
+        ("/__sim/clock/advance", json!({"seconds": 1, "ms": 1})),
+        ("/__sim/clock", json!({"unix": i64::MAX})),
+        ("/__sim/clock", json!({"unix": i64::MIN})),
+        ("/__sim/clock", json!({"unix": 253_402_300_800_i64})), // 10000-01-01
+        ("/__sim/clock", json!({"now": "9999-12-31T23:30:00-01:00"})),
+        ("/__sim/clock", json!({"now": "10000-01-01T00:00:00Z"})),
+        ("/__sim/clock", json!({"now": "yesterday"})),
+    ];
+    for (path, body) in cases {
+        let method = if path == "/__sim/clock" {
+            Method::PUT
+        } else {
+            Method::POST
+        };
+        let (status, e) = app.admin(method, path, Some(body.clone())).await;
+        assert_eq!(status, 400, "{path} {body}: {e}");
+        assert!(e["error"].is_string(), "{path} {body}: {e}");
+        assert_eq!(app.core.clock.unix(), T0, "{path} {body}");
+    }
+    let (_, e) = app
+        .admin(
+            Method::PUT,
+            "/__sim/clock",
+            Some(json!({"unix": 253_402_300_800_i64})),
+        )
+        .await;
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("unix time out of range"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_clock_set_near_year_9999_refuses_to_advance_past_it() {
+    let app = spawn_app().await;
+    let (status, c) = app
+        .admin(
+            Method::PUT,
+            "/__sim/clock",
+            Some(json!({"now": "9999-12-31T23:59:00Z"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(c["now"], "9999-12-31T23:59:00Z");
+    let (status, _) = app
+        .admin(
+            Method::POST,
+            "/__sim/clock/advance",
+            Some(json!({"seconds": 59})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, e) = app
+        .admin(
+            Method::POST,
+            "/__sim/clock/advance",
+            Some(json!({"seconds": 1})),
+        )
+        .await;
+    assert_eq!(status, 400, "{e}");
+    let (_, c) = app.admin(Method::GET, "/__sim/clock", None).await;
+    assert_eq!(c["now"], "9999-12-31T23:59:59Z");
+    // Requests are journaled at that instant, and reset brings the clock back.
+    assert_eq!(app.get("/count").await.0, 200);
+    let (_, j) = app.admin(Method::GET, "/__sim/requests", None).await;
+    assert_eq!(j["requests"][0]["time"], "9999-12-31T23:59:59Z");
+    app.admin(Method::POST, "/__sim/reset", None).await;
+    assert_eq!(app.core.clock.unix(), T0);
+}
+
+#[tokio::test]
+async fn a_system_clock_refuses_a_huge_advance_and_keeps_following_wall_time() {
+    let app = spawn_app_with(CoreConfig::default()).await;
+    let before = app.core.clock.unix();
+    let (status, _) = app
+        .admin(
+            Method::POST,
+            "/__sim/clock/advance",
+            Some(json!({"seconds": 9_223_372_036_854_775_807_u64})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, c) = app.admin(Method::GET, "/__sim/clock", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(c["mode"], "system");
+    let now = c["unix"].as_i64().unwrap();
+    assert!(now >= before && now < before + 3600, "{c}");
+    assert_eq!(app.get("/count").await.0, 200);
+}
+
+#[tokio::test]
+async fn fault_rules_no_client_could_read_are_refused_by_name() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"path": "/count", "method": "GE T", "status": 500}),
+            r#"method "GE T" can never match: give an HTTP method such as "GET" or "POST", "*" for any, or leave it out"#,
+        ),
+        (
+            json!({"path": "/count", "method": "", "status": 500}),
+            r#"method "" can never match: give an HTTP method such as "GET" or "POST", "*" for any, or leave it out"#,
+        ),
+        (
+            json!({"path": "/count", "status": 101}),
+            "status must be between 200 and 599 (a 1xx is not a final answer), got 101",
+        ),
+        (
+            json!({"path": "/count", "status": 100}),
+            "status must be between 200 and 599 (a 1xx is not a final answer), got 100",
+        ),
+        (
+            json!({"path": "/count", "status": 503, "headers": {"Connection": "close"}}),
+            r#"header "Connection" cannot be set by a fault: the server sets it (connection management and framing)"#,
+        ),
+        (
+            json!({"path": "/count", "status": 503, "headers": {"Transfer-Encoding": "chunked"}}),
+            r#"header "Transfer-Encoding" cannot be set by a fault: the server sets it (connection management and framing)"#,
+        ),
+        (
+            json!({"path": "/count", "status": 200, "headers": {"Content-Length": "99"}}),
+            r#"header "Content-Length" cannot be set by a fault: the server sets it (connection management and framing)"#,
+        ),
+        (
+            json!({"path": "/count", "status": 200, "headers": {"Upgrade": "websocket"}}),
+            r#"header "Upgrade" cannot be set by a fault: the server sets it (connection management and framing)"#,
+        ),
+        (
+            json!({"path": "/count", "status": 500, "headers": {"bad name": "x"}}),
+            r#"invalid header name "bad name""#,
+        ),
+        (
+            json!({"path": "/count", "status": 500, "headers": {"X-A": "1\r\nX-B: 2"}}),
+            r#"invalid value for header "X-A": control characters and line breaks are not allowed"#,
+        ),
+        (
+            json!({"path": "/count", "status": 204, "body": {"message": "x"}}),
+            "a 204 answer has no body",
+        ),
+        (
+            json!({"path": "/count", "status": 304, "body": "x"}),
+            "a 304 answer has no body",
+        ),
+        (
+            json!({"path": "/count", "drop": true, "headers": {"X-A": "1"}}),
+            "drop cannot be combined with status, headers or body",
+        ),
+        (
+            json!({"path": "/count/{a", "status": 500}),
+            r#"invalid path pattern "/count/{a": unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)"#,
+        ),
+    ];
+    for (input, message) in cases {
+        let (status, body) = app
+            .admin(Method::POST, "/__sim/faults", Some(input.clone()))
+            .await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::BAD_REQUEST, json!({"error": message})),
+            "{input}"
+        );
+    }
+    let (_, faults) = app.admin(Method::GET, "/__sim/faults", None).await;
+    assert_eq!(faults, json!({"faults": []}));
+    // A 204 without a body, and any method by "*", are readable answers.
+    let (status, _) = app
+        .admin(
+            Method::POST,
+            "/__sim/faults",
+            Some(json!({"path": "/count", "method": "*", "status": 204, "times": 1})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let r = app.http.delete(app.url("/count")).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(r.text().await.unwrap(), "");
+}
+
+#[tokio::test]
+async fn the_journal_caps_headers_and_query_and_says_so() {
+    let app = spawn_app().await;
+    let big = "h".repeat(200 * 1024);
+    let query = format!("q={}", "a".repeat(20 * 1024));
+    let r = app
+        .http
+        .get(app.url(&format!("/count?{query}")))
+        .header("x-big", &big)
+        .header("x-small", "ok")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    app.get("/count?short=1").await;
+    let (_, j) = app.admin(Method::GET, "/__sim/requests", None).await;
+    let cut = &j["requests"][0];
+    assert_eq!(cut["headers_truncated"], true);
+    assert_eq!(cut["query_truncated"], true);
+    assert_eq!(cut["headers"]["x-big"].as_str().unwrap().len(), 8 * 1024);
+    assert_eq!(cut["headers"]["x-small"], "ok");
+    assert_eq!(cut["query"].as_str().unwrap().len(), 8 * 1024);
+    assert!(cut["query"].as_str().unwrap().starts_with("q=aaa"));
+    let whole = &j["requests"][1];
+    assert_eq!(whole["headers_truncated"], false);
+    assert_eq!(whole["query_truncated"], false);
+    assert_eq!(whole["query"], "short=1");
+    // The 200 KB header cost at most its cap.
+    assert!(
+        app.core.journal.bytes() < 20 * 1024,
+        "{}",
+        app.core.journal.bytes()
+    );
+}
+
+#[tokio::test]
+async fn the_journal_byte_budget_evicts_the_oldest_entries() {
+    let app = spawn_app_with(CoreConfig {
+        clock: Clock::manual_unix(T0),
+        journal_bytes: 3 * 1024,
+        ..Default::default()
+    })
+    .await;
+    for i in 0..5 {
+        let (status, _) = app.post("/count", &format!("{i}{}", "b".repeat(999))).await;
+        assert_eq!(status, 200);
+    }
+    let (_, j) = app.admin(Method::GET, "/__sim/requests", None).await;
+    let seqs: Vec<_> = j["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    // Each entry is over 1 KB: two fit in 3 KiB, the newest last.
+    assert_eq!(seqs, [4, 5]);
+    assert!(app.core.journal.bytes() <= 3 * 1024);
+    let (_, cleared) = app.admin(Method::DELETE, "/__sim/requests", None).await;
+    assert_eq!(cleared, json!({"cleared": 2}));
+    assert_eq!(app.core.journal.bytes(), 0);
+}
+
+/// A receiver answering 503 to its first `fail_first` requests, then 200; counts hits.
+async fn webhook_receiver(fail_first: u64) -> (String, Arc<AtomicU64>) {
+    let hits = Arc::new(AtomicU64::new(0));
+    let h = hits.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move || {
+            let h = h.clone();
+            async move {
+                if h.fetch_add(1, Ordering::SeqCst) < fail_first {
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    axum::http::StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn webhook_retries_happen_when_the_manual_clock_is_advanced() {
+    let app = spawn_app().await;
+    let (url, hits) = webhook_receiver(1).await;
+    assert_eq!(
+        app.post("/notify", &url).await,
+        (StatusCode::OK, "1".into())
+    );
+    let (status, log) = app
+        .admin(Method::GET, "/__sim/webhooks?wait_ms=10000", None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(log["settled"], true);
+    let d = &log["deliveries"][0];
+    assert_eq!(d["state"], "pending");
+    assert_eq!(d["attempts"].as_array().unwrap().len(), 1);
+    assert_eq!(d["attempts"][0]["status"], 503);
+    // Default policy: the first retry 1 s after the first attempt, by the clock.
+    assert_eq!(d["next_attempt_at"], "2025-07-21T20:49:09Z");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+
+    app.admin(
+        Method::POST,
+        "/__sim/clock/advance",
+        Some(json!({"seconds": 1})),
+    )
+    .await;
+    let (_, log) = app
+        .admin(Method::GET, "/__sim/webhooks?wait_ms=10000", None)
+        .await;
+    assert_eq!(log["settled"], true);
+    let d = &log["deliveries"][0];
+    assert_eq!(d["state"], "delivered");
+    assert_eq!(d["attempts"][1]["at"], "2025-07-21T20:49:09Z");
+    assert_eq!(d["attempts"][1]["status"], 200);
+    assert_eq!(d["next_attempt_at"], Value::Null);
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+
+    let (status, e) = app
+        .admin(Method::GET, "/__sim/webhooks?wait_ms=60001", None)
+        .await;
+    assert_eq!(
+        (status, e),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"error": "wait_ms must be at most 60000, got 60001"})
+        )
+    );
 }

@@ -215,8 +215,26 @@ pub fn app(core: SimCore, fixture: State, options: Options) -> (App, Arc<Magento
                 "Request Entity Too Large",
             )
             .into_response()
-        });
+        })
+        .internal_error(internal_error(magento.clone()));
     (app, magento)
+}
+
+/// The answer to a request whose handler panicked (a simulator bug): what
+/// production-mode Magento answers any uncaught exception with, the masked 500, its
+/// report id taken from the state's report counter like every other masked 500.
+fn internal_error(
+    magento: Arc<Magento>,
+) -> impl Fn(&axum::http::Method, &axum::http::Uri) -> axum::response::Response + Send + Sync + 'static
+{
+    move |_, _| {
+        let report = magento.with_state(|s| {
+            let report = s.next.report;
+            s.next.report = report.wrapping_add(1);
+            report
+        });
+        MagentoError::internal(report).into_response()
+    }
 }
 
 /// Filters of `GET /__sim/reservations`.
@@ -338,5 +356,49 @@ impl MagentoHandle {
     /// Stops the server and waits for it.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.server.shutdown().await
+    }
+}
+
+#[cfg(test)]
+mod panic_tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_answers_the_masked_500_with_the_next_report_id() {
+        let magento = Magento::new(
+            SimCore::new(CoreConfig::default()),
+            fixtures::default_state(),
+            Options::default(),
+        );
+        let first = magento.with_state(|s| s.next.report);
+        let hook = internal_error(magento.clone());
+        let (method, uri) = (
+            axum::http::Method::GET,
+            axum::http::Uri::from_static("/rest/V1/x"),
+        );
+        for n in 0..2 {
+            let resp = hook(&method, &uri);
+            assert_eq!(resp.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let want = MagentoError::internal(first + n).body();
+            let got = body_json(resp);
+            assert_eq!(got, want);
+            assert!(
+                got["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with(errors::msg::INTERNAL)),
+                "{got}"
+            );
+        }
+        assert_eq!(magento.with_state(|s| s.next.report), first + 2);
+    }
+
+    fn body_json(resp: axum::response::Response) -> Value {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = rt
+            .block_on(axum::body::to_bytes(resp.into_body(), usize::MAX))
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
     }
 }

@@ -2,8 +2,10 @@
 //! log (`GET /__sim/webhooks`).
 //!
 //! Deliveries run on the simulator's own tasks, so a scenario waits for them with
-//! `When the webhook deliveries have settled`: a poll of the delivery log, bounded in
-//! count and time, never a bare sleep.
+//! `When the webhook deliveries have settled`: one `GET /__sim/webhooks?wait_ms=…`,
+//! which the simulator answers once nothing is left to do until its clock moves (the
+//! retries wait on the simulator clock: a scenario advances it to make them happen).
+//! No sleep, no poll.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,9 +21,8 @@ use tokio::task::JoinHandle;
 use super::{Message, Outcome, StepResult};
 use crate::ContractWorld;
 
-/// How often and how many times `When the webhook deliveries have settled` looks.
-const POLL_EVERY: Duration = Duration::from_millis(20);
-const POLLS: u32 = 500; // 10 s in all
+/// How long `When the webhook deliveries have settled` lets the simulator wait.
+const SETTLE_MS: u64 = 10_000;
 
 /// An HTTP server on `127.0.0.1:0` that records every request and answers a fixed
 /// status. It stops when dropped.
@@ -113,22 +114,20 @@ async fn receiver_down(w: &mut ContractWorld) -> StepResult {
 
 #[when("the webhook deliveries have settled")]
 async fn settled(w: &mut ContractWorld) -> StepResult {
-    for _ in 0..POLLS {
-        let outcome = w.call(Method::GET, "/__sim/webhooks", None, false).await?;
-        let log = outcome.message()?.json()?;
-        let deliveries = log["deliveries"]
-            .as_array()
-            .ok_or_else(|| anyhow!("no deliveries array in {log}"))?;
-        if deliveries.iter().all(|d| d["state"] != "pending") {
-            w.last = Some(outcome);
-            return Ok(());
-        }
-        tokio::time::sleep(POLL_EVERY).await;
+    let path = format!("/__sim/webhooks?wait_ms={SETTLE_MS}");
+    let outcome = w.call(Method::GET, &path, None, false).await?;
+    let log = outcome.message()?.json()?;
+    if log["settled"] != true {
+        bail!(
+            "webhook deliveries not settled after {:?}: {log}",
+            Duration::from_millis(SETTLE_MS)
+        );
     }
-    bail!(
-        "webhook deliveries still pending after {:?}",
-        POLL_EVERY * POLLS
-    )
+    log["deliveries"]
+        .as_array()
+        .ok_or_else(|| anyhow!("no deliveries array in {log}"))?;
+    w.last = Some(outcome);
+    Ok(())
 }
 
 #[then(expr = "the receiver got {int} webhook(s)")]
