@@ -236,7 +236,7 @@ impl Magento {
                 && !e.message.starts_with(msg::INTERNAL)
             {
                 let report = ctx.state.next.report;
-                ctx.state.next.report += 1;
+                ctx.state.next.report = ctx.state.next.report.wrapping_add(1);
                 MagentoError::internal(report)
             } else {
                 e

@@ -192,7 +192,16 @@ fn keys_match<T>(
 }
 
 /// Refuses a counter at or below an id it has already handed out.
+/// Magento's entity ids are `int(10) unsigned` columns: a counter past this could
+/// never be stored (and could overflow).
+pub const MAX_ENTITY_ID: u64 = 4_294_967_295;
+
 fn counter(name: &str, next: u64, what: &str, ids: impl IntoIterator<Item = u64>) -> Checked {
+    if next > MAX_ENTITY_ID {
+        return Err(format!(
+            "next.{name} {next} is past Magento's largest {what} id ({MAX_ENTITY_ID})"
+        ));
+    }
     match ids.into_iter().max() {
         Some(max) if max >= next => Err(format!(
             "next.{name} {next} must be above every {what} id (max {max})"

@@ -265,6 +265,8 @@ async fn a_state_that_is_no_object_is_refused() {
 // Counters: each above every id of its kind
 
 refused! {
+    a_counter_past_int_unsigned: |s| { s["next"]["customer_id"] = json!(u64::MAX); }
+        => "next.customer_id 18446744073709551615 is past Magento's largest customer id (4294967295)";
     product_counter: |s| { s["next"]["product_id"] = json!(283); }
         => "next.product_id 283 must be above every product id (max 283)";
     category_counter: |s| { s["next"]["category_id"] = json!(2); }

@@ -83,7 +83,7 @@ fn masked<T>(ctx: &mut Ctx<'_>, result: MResult<T>) -> MResult<T> {
     result.map_err(|e| {
         if e.status == StatusCode::INTERNAL_SERVER_ERROR {
             let report = ctx.state.next.report;
-            ctx.state.next.report += 1;
+            ctx.state.next.report = ctx.state.next.report.wrapping_add(1);
             MagentoError::internal(report)
         } else {
             e
