@@ -26,7 +26,28 @@ pub(crate) async fn entry(AxState(m): AxState<Arc<Magento>>, req: Request) -> Re
     let bytes = axum::body::to_bytes(body, m.core.body_limit())
         .await
         .unwrap_or_default();
-    m.handle(&parts, &bytes)
+    if !is_search(&parts) {
+        return m.handle(&parts, &bytes);
+    }
+    // A search reads every row of its table (100k products: milliseconds). It runs on
+    // the blocking pool so the async workers, which every simulator of the process
+    // and the admin API share, keep serving meanwhile (BENCHMARKS.md measures it).
+    match tokio::task::spawn_blocking(move || m.handle(&parts, &bytes)).await {
+        Ok(resp) => resp,
+        // A panic goes on to the core's panic layer, which answers the platform's 500.
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => MagentoError::new(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")
+            .into_response(),
+    }
+}
+
+/// True for a request with searchCriteria: a list endpoint that may read a whole table.
+fn is_search(parts: &Parts) -> bool {
+    parts.method == Method::GET
+        && parts
+            .uri
+            .query()
+            .is_some_and(|q| q.contains("searchCriteria") || q.contains("search_criteria"))
 }
 
 /// `/magento-2.4.0/index.php/rest/default/V1/products` → `(Some("default/V1/products"))`
