@@ -120,6 +120,11 @@ function request()
   if t_first == 0 then
     t_first = now_us()
   end
+  if count > 0 and sent >= count then
+    -- Every counted request is out: the connections still waiting for their turn send
+    -- a cheap admin GET until the count of responses is in (at most one each).
+    return wrk.format("GET", "/__sim/info")
+  end
   return next_request()
 end
 
