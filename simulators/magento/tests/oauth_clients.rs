@@ -3,14 +3,13 @@
 //! order, every pair signed, the path as given), the verifier `sim-oauth1` with
 //! Magento's policy; they share no code. No HTTP: the verifier runs directly.
 
-use std::collections::HashSet;
-
 use oauth1_client::{SignatureMethod, Signer};
 use serde_json::{Value, json};
-use sim_magento::auth::oauth::{
-    AccessToken, Consumer, OAuthRequest, OAuthStore, Policy, Verified, policy, try_verify, verify,
-};
+use sim_magento::auth::oauth::{OAuthRequest, Policy, Verified, policy, try_verify, verify};
 use sim_magento::errors::MResult;
+
+mod oauth_store;
+use oauth_store::Credentials;
 
 const CK: &str = "ck0123456789abcdef0123456789abcd";
 const CS: &str = "cs0123456789abcdef0123456789abcd";
@@ -20,41 +19,16 @@ const NOW: i64 = 1_700_000_000;
 const HOST: &str = "magento.test:8080";
 const PATH: &str = "/magento-2.4.0/rest/default/V1/products";
 
-#[derive(Default)]
-struct Store {
-    nonces: HashSet<(u64, String)>,
-}
-
-impl OAuthStore for Store {
-    fn consumer(&self, key: &str) -> Option<Consumer> {
-        (key == CK).then(|| Consumer {
-            id: 1,
-            secret: CS.to_owned(),
-        })
-    }
-
-    fn token(&self, token: &str) -> Option<AccessToken> {
-        (token == AT).then(|| AccessToken {
-            consumer_id: 1,
-            secret: TS.to_owned(),
-            is_access: true,
-            revoked: false,
-        })
-    }
-
-    fn burn_nonce(&mut self, consumer_id: u64, nonce: &str, _ts: i64, _now: i64) -> bool {
-        self.nonces.insert((consumer_id, nonce.to_owned()))
-    }
-}
+/// The integration these tests sign as.
+const CREDENTIALS: Credentials = Credentials {
+    ck: CK,
+    cs: CS,
+    at: AT,
+    ts: TS,
+};
 
 fn signer(method: SignatureMethod) -> Signer {
-    Signer {
-        consumer_key: CK.into(),
-        consumer_secret: CS.into(),
-        token: AT.into(),
-        token_secret: TS.into(),
-        method,
-    }
+    CREDENTIALS.signer(method)
 }
 
 /// Magento 2.4.4 and later.
@@ -113,7 +87,7 @@ impl Req {
     }
 
     fn verify_with(&self, policy: &Policy) -> MResult<Verified> {
-        verify(&self.oauth(), &mut Store::default(), NOW, policy)
+        verify(&self.oauth(), &mut CREDENTIALS.store(), NOW, policy)
     }
 
     fn verify(&self) -> MResult<Verified> {
@@ -287,7 +261,7 @@ fn a_header_without_parameters_is_a_guest_not_an_error() {
     let mut req = Req::signed("GET", PATH, None, "n");
     req.authorization = "OAuth ".into();
     assert!(matches!(
-        try_verify(&req.oauth(), &mut Store::default(), NOW, &current()),
+        try_verify(&req.oauth(), &mut CREDENTIALS.store(), NOW, &current()),
         Ok(None)
     ));
 }

@@ -9,9 +9,10 @@ use std::collections::HashSet;
 
 use oauth1_client::{SignatureMethod, Signer};
 use proptest::prelude::*;
-use sim_magento::auth::oauth::{
-    AccessToken, Consumer, OAuthRequest, OAuthStore, Policy, policy, verify,
-};
+use sim_magento::auth::oauth::{OAuthRequest, Policy, policy, verify};
+
+mod oauth_store;
+use oauth_store::Credentials;
 
 const CK: &str = "0uhhig77uio82511tzfvv3ffidovtmif";
 const CS: &str = "c4rts1mc0nsum3rs3cr3t0000000001a";
@@ -19,41 +20,16 @@ const AT: &str = "pr1medk9ow89uad71fm9rwrirvq0vy5v";
 const TS: &str = "c4rts1mt0k3ns3cr3t00000000000001";
 const NOW: i64 = 1_753_130_948;
 
-#[derive(Default)]
-struct Store {
-    nonces: HashSet<(u64, String)>,
-}
-
-impl OAuthStore for Store {
-    fn consumer(&self, key: &str) -> Option<Consumer> {
-        (key == CK).then(|| Consumer {
-            id: 1,
-            secret: CS.to_owned(),
-        })
-    }
-
-    fn token(&self, token: &str) -> Option<AccessToken> {
-        (token == AT).then(|| AccessToken {
-            consumer_id: 1,
-            secret: TS.to_owned(),
-            is_access: true,
-            revoked: false,
-        })
-    }
-
-    fn burn_nonce(&mut self, consumer_id: u64, nonce: &str, _timestamp: i64, _now: i64) -> bool {
-        self.nonces.insert((consumer_id, nonce.to_owned()))
-    }
-}
+/// The integration these tests sign as.
+const CREDENTIALS: Credentials = Credentials {
+    ck: CK,
+    cs: CS,
+    at: AT,
+    ts: TS,
+};
 
 fn signer(method: SignatureMethod) -> Signer {
-    Signer {
-        consumer_key: CK.into(),
-        consumer_secret: CS.into(),
-        token: AT.into(),
-        token_secret: TS.into(),
-        method,
-    }
+    CREDENTIALS.signer(method)
 }
 
 /// Magento before 2.4.4: both HMAC methods.
@@ -72,7 +48,7 @@ fn check(method: &str, path: &str, query: &str, auth: &str) -> bool {
         content_type: Some("application/json"),
         body: b"{\"product\":{}}",
     };
-    verify(&req, &mut Store::default(), NOW, &magento_policy()).is_ok()
+    verify(&req, &mut CREDENTIALS.store(), NOW, &magento_policy()).is_ok()
 }
 
 /// Replaces the byte at `at` (modulo the length) by a different alphanumeric byte, so
