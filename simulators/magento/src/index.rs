@@ -87,10 +87,10 @@ pub struct Products {
 struct ProductKeys {
     /// Folded SKU → id.
     by_sku: HashMap<String, u64>,
-    /// `url_key` attribute → ids (more than one only in an imported state).
-    by_url_key: HashMap<String, BTreeSet<u64>>,
-    /// `category_links[].category_id` → ids.
-    by_category: HashMap<String, BTreeSet<u64>>,
+    /// `url_key` attribute → ids, ascending (more than one only in an imported state).
+    by_url_key: HashMap<String, Vec<u64>>,
+    /// `category_links[].category_id` → ids, ascending.
+    by_category: HashMap<String, Vec<u64>>,
 }
 
 rows_only!(Products, BTreeMap<u64, Product>);
@@ -113,16 +113,10 @@ impl ProductKeys {
     fn add(&mut self, p: &Product) {
         self.by_sku.insert(fold(&p.sku), p.id);
         if let Some(key) = product_url_key(p) {
-            self.by_url_key
-                .entry(key.to_owned())
-                .or_default()
-                .insert(p.id);
+            add_to(&mut self.by_url_key, key, p.id);
         }
         for c in link_categories(p) {
-            self.by_category
-                .entry(c.to_owned())
-                .or_default()
-                .insert(p.id);
+            add_to(&mut self.by_category, c, p.id);
         }
     }
 
@@ -140,13 +134,41 @@ impl ProductKeys {
     }
 }
 
-fn remove_from(map: &mut HashMap<String, BTreeSet<u64>>, key: &str, id: u64) {
+/// Adds `id` to the ascending id list of `key` (a list, not a set: most keys name one
+/// product, and a one-element `Vec` costs a fraction of a B-tree node).
+fn add_to(map: &mut HashMap<String, Vec<u64>>, key: &str, id: u64) {
+    let ids = match map.get_mut(key) {
+        Some(ids) => ids,
+        None => map
+            .entry(key.to_owned())
+            .or_insert_with(|| Vec::with_capacity(1)),
+    };
+    if let Err(at) = ids.binary_search(&id) {
+        ids.insert(at, id);
+    }
+}
+
+fn remove_from(map: &mut HashMap<String, Vec<u64>>, key: &str, id: u64) {
     if let Some(ids) = map.get_mut(key) {
-        ids.remove(&id);
+        if let Ok(at) = ids.binary_search(&id) {
+            ids.remove(at);
+        }
         if ids.is_empty() {
             map.remove(key);
         }
     }
+}
+
+/// Gives back the spare capacity of a stored product's lists (a list grown by pushes
+/// keeps up to twice what it holds, for as long as the product is stored).
+fn compact(p: &mut Product) {
+    p.custom_attributes.shrink_to_fit();
+    p.website_ids.shrink_to_fit();
+    p.category_links.shrink_to_fit();
+    p.options.shrink_to_fit();
+    p.media_gallery_entries.shrink_to_fit();
+    p.product_links.shrink_to_fit();
+    p.tier_prices.shrink_to_fit();
 }
 
 impl Products {
@@ -177,7 +199,8 @@ impl Products {
     }
 
     /// Stores `p` under its id, replacing the product with that id.
-    pub fn insert(&mut self, p: Product) -> Option<Product> {
+    pub fn insert(&mut self, mut p: Product) -> Option<Product> {
+        compact(&mut p);
         let old = self.rows.remove(&p.id);
         if let Some(old) = &old {
             self.keys.drop(old);
@@ -196,10 +219,14 @@ impl Products {
 
     /// Changes the product with `id` in place (its keys may change; the id may not).
     pub fn update<R>(&mut self, id: u64, f: impl FnOnce(&mut Product) -> R) -> Option<R> {
-        let mut p = self.remove(id)?;
-        let r = f(&mut p);
+        // In place: a product is large, and moving it out of its B-tree node and back
+        // costs more than the key bookkeeping.
+        let p = self.rows.get_mut(&id)?;
+        self.keys.drop(p);
+        let r = f(p);
         p.id = id;
-        self.insert(p);
+        compact(p);
+        self.keys.add(p);
         Some(r)
     }
 
@@ -1028,7 +1055,7 @@ pub struct Categories {
 #[derive(Debug, Clone, Default, PartialEq)]
 struct CategoryKeys {
     /// URL path (or key) of categories at level 2 and below → ids.
-    by_url: HashMap<String, BTreeSet<u64>>,
+    by_url: HashMap<String, Vec<u64>>,
     /// Parent id → its children as (position, id); a category naming itself as its
     /// parent is nobody's child.
     children: HashMap<u64, BTreeSet<(i64, u64)>>,
@@ -1053,7 +1080,7 @@ fn category_url(c: &crate::catalog::Category) -> Option<&str> {
 impl CategoryKeys {
     fn add(&mut self, c: &crate::catalog::Category) {
         if let Some(url) = category_url(c) {
-            self.by_url.entry(url.to_owned()).or_default().insert(c.id);
+            add_to(&mut self.by_url, url, c.id);
         }
         if c.parent_id != c.id {
             self.children

@@ -657,7 +657,38 @@ fn number_text(f: f64) -> String {
 
 /// Case folding of the `*_general_ci` collations (simple lower-casing).
 fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// `collate(a)` compared with an already collated `key`, without building the former.
+fn collate_cmp(a: &str, key: &str) -> Ordering {
+    a.trim_end_matches(' ').chars().map(fold).cmp(key.chars())
+}
+
+/// A filter value, with the forms the comparisons need worked out once per search
+/// instead of once per row.
+#[derive(Debug)]
+struct Operand {
+    /// The value when it is entirely a number.
+    strict: Option<f64>,
+    /// MySQL's numeric reading (the number prefix, else 0).
+    loose: f64,
+    /// The collation key.
+    key: String,
+}
+
+impl Operand {
+    fn new(text: String) -> Self {
+        Self {
+            strict: strict_number(&text),
+            loose: mysql_number(&text),
+            key: collate(&text),
+        }
+    }
 }
 
 /// The collation key: folded, trailing spaces dropped (PAD SPACE).
@@ -665,15 +696,17 @@ fn collate(s: &str) -> String {
     s.trim_end_matches(' ').chars().map(fold).collect()
 }
 
-fn str_cmp(a: &str, b: &str) -> Option<Ordering> {
-    match (strict_number(a), strict_number(b)) {
+/// `a <=> b` as MySQL compares a column with a string: as numbers when both are
+/// entirely numbers, else by the collation.
+fn str_cmp_op(a: &str, b: &Operand) -> Option<Ordering> {
+    match (strict_number(a), b.strict) {
         (Some(x), Some(y)) => x.partial_cmp(&y),
-        _ => Some(collate(a).cmp(&collate(b))),
+        _ => Some(collate_cmp(a, &b.key)),
     }
 }
 
-fn str_eq(a: &str, b: &str) -> bool {
-    str_cmp(a, b) == Some(Ordering::Equal)
+fn str_eq(a: &str, b: &Operand) -> bool {
+    str_cmp_op(a, b) == Some(Ordering::Equal)
 }
 
 /// The column as SQL text (a list as its stored comma-joined text).
@@ -695,22 +728,22 @@ fn text(v: &Field) -> String {
 }
 
 /// `column = value` (for a list: any element equals).
-fn eq(v: &Field, value: &str) -> bool {
+fn eq(v: &Field, value: &Operand) -> bool {
     match v {
         Field::Missing => false,
-        Field::Num(n) => *n == mysql_number(value),
+        Field::Num(n) => *n == value.loose,
         Field::Str(s) => str_eq(s, value),
         Field::List(items) => items.iter().any(|s| str_eq(s, value)),
     }
 }
 
 /// `column <=> value` for `gt`/`lt`/`gteq`/`lteq`; `None` for NULL.
-fn compare(v: &Field, value: &str) -> Option<Ordering> {
+fn compare(v: &Field, value: &Operand) -> Option<Ordering> {
     match v {
         Field::Missing => None,
-        Field::Num(n) => n.partial_cmp(&mysql_number(value)),
-        Field::Str(s) => str_cmp(s, value),
-        Field::List(items) => str_cmp(&items.join(","), value),
+        Field::Num(n) => n.partial_cmp(&value.loose),
+        Field::Str(s) => str_cmp_op(s, value),
+        Field::List(items) => str_cmp_op(&items.join(","), value),
     }
 }
 
@@ -818,15 +851,15 @@ impl Like {
 /// A filter compiled for evaluation.
 #[derive(Debug)]
 enum Test {
-    Eq(String),
-    Neq(String),
-    In(Vec<String>),
-    Nin(Vec<String>),
+    Eq(Operand),
+    Neq(Operand),
+    In(Vec<Operand>),
+    Nin(Vec<Operand>),
     Like(Like),
     Nlike(Like),
     Null,
     NotNull,
-    Cmp(String, fn(Ordering) -> bool),
+    Cmp(Operand, fn(Ordering) -> bool),
     Finset(String),
     Nfinset(String),
     Regexp(regexp::Regex),
@@ -843,9 +876,9 @@ impl Test {
             .as_deref()
             .filter(|c| !c.is_empty() && *c != "0")
             .unwrap_or("eq");
-        let split = |v: &str| v.split(',').map(str::to_owned).collect();
+        let split = |v: &str| v.split(',').map(|x| Operand::new(x.to_owned())).collect();
         Ok(match condition {
-            "neq" => Test::Neq(value),
+            "neq" => Test::Neq(Operand::new(value)),
             "like" => Test::Like(Like::new(&value)),
             "nlike" => Test::Nlike(Like::new(&value)),
             "fulltext" => Test::Like(Like::new(&format!("%{value}%"))),
@@ -853,20 +886,20 @@ impl Test {
             "nin" => Test::Nin(split(&value)),
             "null" => Test::Null,
             "notnull" => Test::NotNull,
-            "gt" => Test::Cmp(value, Ordering::is_gt),
-            "lt" => Test::Cmp(value, Ordering::is_lt),
-            "gteq" | "from" => Test::Cmp(value, Ordering::is_ge),
-            "lteq" | "to" => Test::Cmp(value, Ordering::is_le),
+            "gt" => Test::Cmp(Operand::new(value), Ordering::is_gt),
+            "lt" => Test::Cmp(Operand::new(value), Ordering::is_lt),
+            "gteq" | "from" => Test::Cmp(Operand::new(value), Ordering::is_ge),
+            "lteq" | "to" => Test::Cmp(Operand::new(value), Ordering::is_le),
             "finset" => Test::Finset(value),
             "nfinset" => Test::Nfinset(value),
             "seq" if value.is_empty() => Test::Null,
             "sneq" if value.is_empty() => Test::NotNull,
-            "sneq" => Test::Neq(value),
+            "sneq" => Test::Neq(Operand::new(value)),
             "regexp" => Test::Regexp(regexp::Regex::new(&value)?),
             "ntoa" => Test::Ntoa(Like::new(&value)),
             "is" => return Err(sql_error(SQL_SYNTAX)),
             // `eq`, `seq` with a value, and every unknown type (see the module docs).
-            _ => Test::Eq(value),
+            _ => Test::Eq(Operand::new(value)),
         })
     }
 
