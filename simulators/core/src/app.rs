@@ -37,9 +37,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::admin;
-use crate::clock::{Clock, rfc3339};
+use crate::clock::Clock;
 use crate::faults::{FaultReply, Faults};
-use crate::journal::{Journal, JournalEntry, capture_headers, capture_query};
+use crate::journal::{Capture, Journal};
 use crate::lifecycle::{Lifecycle, Progression};
 use crate::server::{DropConnection, SimHandle, spawn_on};
 use crate::webhooks::{WebhookConfig, Webhooks};
@@ -402,24 +402,9 @@ async fn middleware(State(mw): State<Arc<Middleware>>, req: Request, next: Next)
     let now = core.clock.now();
     let journaling = core.journal.is_enabled();
     let (parts, body) = req.into_parts();
-    let mut entry = JournalEntry {
-        seq: 0,
-        time: rfc3339(now),
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: None,
-        query_truncated: false,
-        headers: Default::default(),
-        headers_truncated: false,
-        body: String::new(),
-        body_truncated: false,
-        status: None,
-        fault: None,
-    };
-    if journaling {
-        (entry.query, entry.query_truncated) = capture_query(parts.uri.query());
-        (entry.headers, entry.headers_truncated) = capture_headers(&parts.headers);
-    }
+    // What the journal keeps is captured before the handler takes the request.
+    let mut entry =
+        journaling.then(|| Capture::new(now, &parts.method, &parts.uri, &parts.headers));
 
     let declared_len = parts
         .headers
@@ -441,17 +426,21 @@ async fn middleware(State(mw): State<Arc<Middleware>>, req: Request, next: Next)
     };
     let Some(bytes) = bytes else {
         let resp = (mw.too_large)(&parts, core.body_limit);
-        entry.status = Some(resp.status().as_u16());
-        core.journal.record(entry);
+        if let Some(mut entry) = entry {
+            entry.status(Some(resp.status().as_u16()));
+            core.journal.record(entry);
+        }
         return resp;
     };
-    if journaling {
-        (entry.body, entry.body_truncated) = core.journal.capture_body(&bytes);
+    if let Some(entry) = &mut entry {
+        entry.body(&core.journal, &bytes);
     }
 
     let (method, uri) = (parts.method.clone(), parts.uri.clone());
     let fault = core.faults.take(parts.method.as_str(), parts.uri.path());
-    entry.fault = fault.as_ref().map(|f| f.rule);
+    if let Some(entry) = &mut entry {
+        entry.fault(fault.as_ref().map(|f| f.rule));
+    }
     let answer = async {
         if matches!(core.lifecycle.mode(), Progression::Timed { .. }) {
             mw.sim.tick(now);
@@ -485,10 +474,12 @@ async fn middleware(State(mw): State<Arc<Middleware>>, req: Request, next: Next)
         Ok(resp) => resp,
         Err(_) => internal_error_response(&mw.internal_error, &method, &uri),
     };
-    if resp.extensions().get::<DropConnection>().is_none() {
-        entry.status = Some(resp.status().as_u16());
+    if let Some(mut entry) = entry {
+        if resp.extensions().get::<DropConnection>().is_none() {
+            entry.status(Some(resp.status().as_u16()));
+        }
+        core.journal.record(entry);
     }
-    core.journal.record(entry);
     resp
 }
 

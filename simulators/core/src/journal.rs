@@ -24,9 +24,11 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
+use time::OffsetDateTime;
 
+use crate::clock::rfc3339;
 use crate::pattern::{PathPattern, method_matches};
 
 /// Default number of entries the ring keeps.
@@ -90,7 +92,7 @@ impl JournalEntry {
 #[derive(Debug)]
 struct Inner {
     // Each entry with its size in bytes.
-    entries: VecDeque<(JournalEntry, usize)>,
+    entries: VecDeque<(Stored, usize)>,
     capacity: usize,
     byte_budget: usize,
     bytes: usize,
@@ -173,7 +175,11 @@ impl Journal {
     /// Records an entry (its `seq` is assigned here), dropping the oldest while the
     /// entry count or the byte budget would be passed. The new entry itself is always
     /// kept.
-    pub fn record(&self, mut entry: JournalEntry) {
+    pub fn record(&self, capture: Capture) {
+        self.push(capture.0);
+    }
+
+    fn push(&self, mut entry: Stored) {
         let size = entry.bytes();
         let mut inner = self.lock();
         if !inner.enabled {
@@ -205,9 +211,9 @@ impl Journal {
             .entries
             .iter()
             .map(|(e, _)| e)
-            .filter(|e| method_matches(filter.method.as_deref(), &e.method))
-            .filter(|e| filter.path.as_ref().is_none_or(|p| p.matches(&e.path)))
-            .cloned()
+            .filter(|e| method_matches(filter.method.as_deref(), e.method.as_str()))
+            .filter(|e| filter.path.as_ref().is_none_or(|p| p.matches(e.path())))
+            .map(Stored::to_entry)
             .collect()
     }
 
@@ -248,54 +254,212 @@ fn prefix(s: &str, cap: usize) -> &str {
     &s[..end]
 }
 
-/// The query string as the journal keeps it: cut at [`QUERY_CAP`] bytes; returns it and
-/// whether it was cut.
-pub fn capture_query(query: Option<&str>) -> (Option<String>, bool) {
-    match query {
-        None => (None, false),
-        Some(q) => (Some(prefix(q, QUERY_CAP).to_owned()), q.len() > QUERY_CAP),
-    }
-}
-
 /// The headers as the journal keeps them: by lower-case name, repeated headers joined
 /// with `, `, values as UTF-8 (lossy) cut at [`HEADER_VALUE_CAP`] bytes, and headers
 /// past [`HEADERS_CAP`] bytes in all (in name order) left out. Returns them and whether
 /// anything was cut or left out.
 pub fn capture_headers(h: &HeaderMap) -> (BTreeMap<String, String>, bool) {
-    let mut cut = false;
-    let mut joined = BTreeMap::<&str, String>::new();
-    for (k, v) in h {
-        let slot = joined.entry(k.as_str()).or_default();
-        if slot.len() >= HEADER_VALUE_CAP {
-            // Already full: whatever more this name carries is cut.
-            cut = true;
-            continue;
+    let packed = PackedHeaders::capture(h);
+    (packed.to_map(), packed.truncated)
+}
+
+/// Captured headers in one buffer: `name\0value\0` in name order. Header names are
+/// tokens and values cannot hold NUL (the `http` crate refuses control bytes), so NUL
+/// separates them unambiguously.
+#[derive(Debug, Clone, Default)]
+struct PackedHeaders {
+    buf: String,
+    // Names and kept values, in bytes (what the budget counts).
+    bytes: usize,
+    truncated: bool,
+}
+
+impl PackedHeaders {
+    fn capture(h: &HeaderMap) -> Self {
+        let mut names: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
+        names.sort_unstable();
+        let mut out = PackedHeaders::default();
+        for name in names {
+            let entry_start = out.buf.len();
+            out.buf.push_str(name);
+            out.buf.push('\0');
+            let value_start = out.buf.len();
+            for v in h.get_all(name) {
+                let len = out.buf.len() - value_start;
+                if len >= HEADER_VALUE_CAP {
+                    // Already full: whatever more this name carries is cut.
+                    out.truncated = true;
+                    continue;
+                }
+                if len > 0 {
+                    out.buf.push_str(", ");
+                }
+                // Look at no more of a value than can be kept (a few bytes more than
+                // the cap, so that a cut is seen as one).
+                let raw = v.as_bytes();
+                let room = HEADER_VALUE_CAP.saturating_sub(len);
+                out.buf
+                    .push_str(&String::from_utf8_lossy(&raw[..raw.len().min(room + 4)]));
+                let value = &out.buf[value_start..];
+                if value.len() > HEADER_VALUE_CAP {
+                    out.truncated = true;
+                    let keep = prefix(value, HEADER_VALUE_CAP).len();
+                    out.buf.truncate(value_start + keep);
+                }
+            }
+            let size = name.len() + (out.buf.len() - value_start);
+            if out.bytes + size > HEADERS_CAP {
+                out.truncated = true;
+                out.buf.truncate(entry_start);
+                continue;
+            }
+            out.bytes += size;
+            out.buf.push('\0');
         }
-        if !slot.is_empty() {
-            slot.push_str(", ");
+        out
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut parts = self.buf.split('\0');
+        std::iter::from_fn(move || Some((parts.next()?, parts.next()?)))
+    }
+
+    fn to_map(&self) -> BTreeMap<String, String> {
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    #[cfg(test)]
+    fn from_map(map: &BTreeMap<String, String>, truncated: bool) -> Self {
+        let mut out = PackedHeaders {
+            truncated,
+            ..Self::default()
+        };
+        for (k, v) in map {
+            out.buf.push_str(k);
+            out.buf.push('\0');
+            out.buf.push_str(v);
+            out.buf.push('\0');
+            out.bytes += k.len() + v.len();
         }
-        // Look at no more of a value than can be kept (a few bytes more than the cap,
-        // so that a cut is seen as one).
-        let raw = v.as_bytes();
-        let room = HEADER_VALUE_CAP - slot.len();
-        slot.push_str(&String::from_utf8_lossy(&raw[..raw.len().min(room + 4)]));
-        if slot.len() > HEADER_VALUE_CAP {
-            cut = true;
-            slot.truncate(prefix(slot, HEADER_VALUE_CAP).len());
+        out
+    }
+}
+
+/// An entry as the ring keeps it: compact, and rendered as a [`JournalEntry`] only when
+/// the journal is read (the time is formatted then, the headers unpacked).
+#[derive(Debug, Clone)]
+struct Stored {
+    seq: u64,
+    time: OffsetDateTime,
+    method: Method,
+    // The path, then the query string as kept.
+    target: String,
+    path_len: usize,
+    has_query: bool,
+    query_truncated: bool,
+    headers: PackedHeaders,
+    body: String,
+    body_truncated: bool,
+    status: Option<u16>,
+    fault: Option<u64>,
+}
+
+impl Stored {
+    fn path(&self) -> &str {
+        &self.target[..self.path_len]
+    }
+
+    fn query(&self) -> Option<&str> {
+        self.has_query.then(|| &self.target[self.path_len..])
+    }
+
+    /// What [`JournalEntry::bytes`] of the rendered entry gives.
+    fn bytes(&self) -> usize {
+        self.method.as_str().len()
+            + self.target.len()
+            + self.headers.bytes
+            + self.body.len()
+            + rfc3339_len(self.time)
+    }
+
+    fn to_entry(&self) -> JournalEntry {
+        JournalEntry {
+            seq: self.seq,
+            time: rfc3339(self.time),
+            method: self.method.as_str().to_owned(),
+            path: self.path().to_owned(),
+            query: self.query().map(str::to_owned),
+            query_truncated: self.query_truncated,
+            headers: self.headers.to_map(),
+            headers_truncated: self.headers.truncated,
+            body: self.body.clone(),
+            body_truncated: self.body_truncated,
+            status: self.status,
+            fault: self.fault,
         }
     }
-    let mut out = BTreeMap::new();
-    let mut total = 0usize;
-    for (k, v) in joined {
-        let size = k.len() + v.len();
-        if total + size > HEADERS_CAP {
-            cut = true;
-            continue;
-        }
-        total += size;
-        out.insert(k.to_owned(), v);
+}
+
+/// The length of [`rfc3339`]`(at)` without formatting it in the usual case.
+fn rfc3339_len(at: OffsetDateTime) -> usize {
+    match at.checked_to_offset(time::UtcOffset::UTC) {
+        Some(utc) if (0..=9999).contains(&utc.year()) => 20,
+        _ => rfc3339(at).len(),
     }
-    (out, cut)
+}
+
+/// What the core middleware keeps of one platform request while it is answered: the
+/// head is captured before the handler takes the request, the body, fault and status
+/// are added as they are known, and [`Journal::record`] stores it.
+#[derive(Debug, Clone)]
+pub struct Capture(Stored);
+
+impl Capture {
+    /// The request head at `at`: method, path, query (cut at [`QUERY_CAP`]) and headers
+    /// (see [`capture_headers`]).
+    pub fn new(at: OffsetDateTime, method: &Method, uri: &Uri, headers: &HeaderMap) -> Self {
+        let path = uri.path();
+        let (query, query_truncated) = match uri.query() {
+            None => (None, false),
+            Some(q) => (Some(prefix(q, QUERY_CAP)), q.len() > QUERY_CAP),
+        };
+        let mut target = String::with_capacity(path.len() + query.map_or(0, str::len));
+        target.push_str(path);
+        if let Some(q) = query {
+            target.push_str(q);
+        }
+        Capture(Stored {
+            seq: 0,
+            time: at,
+            method: method.clone(),
+            target,
+            path_len: path.len(),
+            has_query: query.is_some(),
+            query_truncated,
+            headers: PackedHeaders::capture(headers),
+            body: String::new(),
+            body_truncated: false,
+            status: None,
+            fault: None,
+        })
+    }
+
+    /// The body as `journal` keeps it (see [`Journal::capture_body`]).
+    pub fn body(&mut self, journal: &Journal, body: &[u8]) {
+        (self.0.body, self.0.body_truncated) = journal.capture_body(body);
+    }
+
+    /// The status the client got (none when the connection was dropped).
+    pub fn status(&mut self, status: Option<u16>) {
+        self.0.status = status;
+    }
+
+    /// The fault rule that answered or delayed the request.
+    pub fn fault(&mut self, rule: Option<u64>) {
+        self.0.fault = rule;
+    }
 }
 
 #[cfg(test)]
@@ -303,16 +467,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn entry(method: &str, path: &str) -> JournalEntry {
-        JournalEntry {
+    fn entry(method: &str, path: &str) -> Stored {
+        Stored {
             seq: 0,
-            time: "2025-07-21T20:49:08Z".into(),
-            method: method.into(),
-            path: path.into(),
-            query: None,
+            time: time::macros::datetime!(2025-07-21 20:49:08 UTC),
+            method: method.parse().unwrap(),
+            target: path.into(),
+            path_len: path.len(),
+            has_query: false,
             query_truncated: false,
-            headers: BTreeMap::new(),
-            headers_truncated: false,
+            headers: PackedHeaders::default(),
             body: String::new(),
             body_truncated: false,
             status: Some(200),
@@ -320,11 +484,26 @@ mod tests {
         }
     }
 
+    /// The query string as the journal keeps it, and whether it was cut.
+    fn capture_query(query: Option<&str>) -> (Option<String>, bool) {
+        let uri: Uri = match query {
+            Some(q) => format!("/p?{q}").parse().unwrap(),
+            None => "/p".parse().unwrap(),
+        };
+        let c = Capture::new(
+            time::macros::datetime!(2025-07-21 20:49:08 UTC),
+            &Method::GET,
+            &uri,
+            &HeaderMap::new(),
+        );
+        (c.0.query().map(str::to_owned), c.0.query_truncated)
+    }
+
     #[test]
     fn records_in_order_with_sequence_numbers() {
         let j = Journal::new(10);
-        j.record(entry("GET", "/a"));
-        j.record(entry("POST", "/b"));
+        j.push(entry("GET", "/a"));
+        j.push(entry("POST", "/b"));
         let all = j.list(&JournalFilter::default());
         assert_eq!(
             all.iter()
@@ -337,9 +516,9 @@ mod tests {
     #[test]
     fn filters_by_method_and_glob() {
         let j = Journal::new(10);
-        j.record(entry("GET", "/rest/V1/products"));
-        j.record(entry("POST", "/rest/V1/products"));
-        j.record(entry("POST", "/rest/default/V1/orders"));
+        j.push(entry("GET", "/rest/V1/products"));
+        j.push(entry("POST", "/rest/V1/products"));
+        j.push(entry("POST", "/rest/default/V1/orders"));
         let f = JournalFilter {
             method: Some("post".into()),
             path: Some(PathPattern::new("/rest/**").unwrap()),
@@ -356,7 +535,7 @@ mod tests {
     fn drops_the_oldest_when_full() {
         let j = Journal::new(2);
         for p in ["/1", "/2", "/3"] {
-            j.record(entry("GET", p));
+            j.push(entry("GET", p));
         }
         let paths: Vec<_> = j
             .list(&JournalFilter::default())
@@ -369,23 +548,23 @@ mod tests {
     #[test]
     fn can_be_switched_off() {
         let j = Journal::new(0);
-        j.record(entry("GET", "/"));
+        j.push(entry("GET", "/"));
         assert!(j.is_empty());
         let j = Journal::new(5);
         j.set_enabled(false);
-        j.record(entry("GET", "/"));
+        j.push(entry("GET", "/"));
         assert!(j.is_empty());
         j.set_enabled(true);
-        j.record(entry("GET", "/"));
+        j.push(entry("GET", "/"));
         assert_eq!(j.len(), 1);
     }
 
     #[test]
     fn clear_keeps_sequence_numbers_growing() {
         let j = Journal::new(5);
-        j.record(entry("GET", "/"));
+        j.push(entry("GET", "/"));
         j.clear();
-        j.record(entry("GET", "/"));
+        j.push(entry("GET", "/"));
         assert_eq!(j.list(&JournalFilter::default())[0].seq, 2);
     }
 
@@ -396,8 +575,8 @@ mod tests {
         assert_eq!(j.capture_body(b"ab"), ("ab".to_owned(), false));
     }
 
-    fn with_body(path: &str, body_len: usize) -> JournalEntry {
-        JournalEntry {
+    fn with_body(path: &str, body_len: usize) -> Stored {
+        Stored {
             body: "x".repeat(body_len),
             ..entry("POST", path)
         }
@@ -409,7 +588,7 @@ mod tests {
         // Room for two such entries, not three.
         let j = Journal::with_limits(100, 2 * one + one / 2);
         for p in ["/1", "/2", "/3"] {
-            j.record(with_body(p, 1000));
+            j.push(with_body(p, 1000));
         }
         let paths: Vec<_> = j
             .list(&JournalFilter::default())
@@ -419,7 +598,7 @@ mod tests {
         assert_eq!(paths, ["/2", "/3"]);
         assert_eq!(j.bytes(), 2 * one);
         // One big entry pushes out every older one, and is kept itself.
-        j.record(with_body("/big", 10_000));
+        j.push(with_body("/big", 10_000));
         assert_eq!(j.len(), 1);
         assert_eq!(j.bytes(), with_body("/big", 10_000).bytes());
         j.clear();
@@ -428,14 +607,17 @@ mod tests {
 
     #[test]
     fn entry_bytes_count_every_part() {
-        let mut e = entry("POST", "/p");
-        e.query = Some("a=1".into());
-        e.headers.insert("x-k".into(), "vv".into());
+        let mut e = entry("POST", "/pa=1");
+        e.path_len = 2;
+        e.has_query = true;
+        e.headers = PackedHeaders::from_map(&[("x-k".into(), "vv".into())].into(), false);
         e.body = "body".into();
-        assert_eq!(
-            e.bytes(),
-            "POST".len() + "/p".len() + 3 + 3 + 2 + 4 + "2025-07-21T20:49:08Z".len()
-        );
+        let expected = "POST".len() + "/p".len() + 3 + 3 + 2 + 4 + "2025-07-21T20:49:08Z".len();
+        assert_eq!(e.bytes(), expected);
+        let rendered = e.to_entry();
+        assert_eq!(rendered.query.as_deref(), Some("a=1"));
+        assert_eq!(rendered.headers["x-k"], "vv");
+        assert_eq!(rendered.bytes(), expected);
     }
 
     #[test]
@@ -443,7 +625,7 @@ mod tests {
         let j = Journal::with_limits(10, 0);
         assert!(!j.is_enabled());
         j.set_enabled(true);
-        j.record(entry("GET", "/"));
+        j.push(entry("GET", "/"));
         assert!(j.is_empty());
     }
 
@@ -526,7 +708,7 @@ mod tests {
         ) {
             let j = Journal::with_limits(1_000, budget);
             for (i, n) in sizes.iter().enumerate() {
-                j.record(with_body(&format!("/{i}"), *n));
+                j.push(with_body(&format!("/{i}"), *n));
             }
             let all = j.list(&JournalFilter::default());
             let total: usize = all.iter().map(JournalEntry::bytes).sum();
@@ -540,7 +722,7 @@ mod tests {
         fn never_holds_more_than_capacity(cap in 1usize..50, n in 0usize..200) {
             let j = Journal::new(cap);
             for i in 0..n {
-                j.record(entry("GET", &format!("/{i}")));
+                j.push(entry("GET", &format!("/{i}")));
             }
             let all = j.list(&JournalFilter::default());
             prop_assert_eq!(all.len(), n.min(cap));
