@@ -316,6 +316,12 @@ const ATTRIBUTES: &[(&str, Kind)] = &[
     ("custom_layout_update", Kind::Text),
 ];
 
+/// Where `code` comes in Magento's rendering order of custom attributes
+/// (`usize::MAX` for an attribute the table does not know: after every known one).
+pub(crate) fn attribute_rank(code: &str) -> usize {
+    attribute(code).map_or(usize::MAX, |(i, _)| i)
+}
+
 fn attribute(code: &str) -> Option<(usize, Kind)> {
     ATTRIBUTES
         .iter()
@@ -414,7 +420,7 @@ fn custom_attributes_json(p: &Product) -> Value {
     Value::Array(out)
 }
 
-fn category_ids(p: &Product) -> Vec<String> {
+pub(crate) fn category_ids(p: &Product) -> Vec<String> {
     p.category_links
         .iter()
         .filter_map(|l| l.get("category_id").and_then(Value::as_str))

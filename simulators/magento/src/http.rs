@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::Magento;
 use crate::auth::{self, oauth::OAuthRequest};
-use crate::errors::{MResult, MagentoError, json_response, msg};
+use crate::errors::{MResult, MagentoError, json_bytes_response, json_response, msg};
 use crate::handlers::{Ctx, Scope};
 use crate::phpquery;
 use crate::routes;
@@ -150,11 +150,18 @@ fn accepts_json(headers: &HeaderMap) -> Result<(), String> {
     }
 }
 
+/// What a service call answered: a value to serialize, or JSON the handler wrote itself.
+enum Answer {
+    Json(Value),
+    Rendered(Vec<u8>),
+}
+
 impl Magento {
     /// Runs one platform request to its response.
     pub(crate) fn handle(&self, parts: &Parts, body: &Bytes) -> Response {
         let resp = match self.run(parts, body) {
-            Ok(value) => json_response(StatusCode::OK, &value),
+            Ok(Answer::Json(value)) => json_response(StatusCode::OK, &value),
+            Ok(Answer::Rendered(bytes)) => json_bytes_response(StatusCode::OK, bytes),
             Err(err) => err.into_response(),
         };
         match accepts_json(&parts.headers) {
@@ -169,7 +176,7 @@ impl Magento {
         }
     }
 
-    fn run(&self, parts: &Parts, body: &Bytes) -> MResult<Value> {
+    fn run(&self, parts: &Parts, body: &Bytes) -> MResult<Answer> {
         let path = parts.uri.path();
         let rest = rest_path(path, &self.options.base_path).ok_or_else(MagentoError::no_route)?;
         if ![Method::GET, Method::POST, Method::PUT, Method::DELETE].contains(&parts.method) {
@@ -249,8 +256,12 @@ impl Magento {
             query,
             body,
             principal,
+            rendered: None,
         };
-        let result = (route.handler)(&mut ctx);
+        let result = (route.handler)(&mut ctx).map(|value| match ctx.rendered.take() {
+            Some(bytes) => Answer::Rendered(bytes),
+            None => Answer::Json(value),
+        });
         // Production mode: any other 500 is masked behind a report id.
         result.map_err(|e| {
             if e.status == StatusCode::INTERNAL_SERVER_ERROR

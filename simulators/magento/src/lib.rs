@@ -34,6 +34,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod msi;
 pub mod phpquery;
+pub mod render;
 pub mod routes;
 pub mod sales;
 pub mod search;

@@ -2,12 +2,14 @@
 //! legacy stock item. The rules live in [`crate::catalog`]; these bind the input and
 //! shape the output.
 
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::{Ctx, Scope};
 use crate::catalog::{self as cat, SaveScope};
 use crate::errors::{MResult, MagentoError};
 use crate::input;
+use crate::render;
 use crate::search;
 
 /// The `int` path parameter `i`, named `name` in a type error.
@@ -68,14 +70,6 @@ fn store_root(ctx: &Ctx<'_>) -> u64 {
         .map_or(1, |g| g.root_category_id)
 }
 
-fn product_by_id(ctx: &Ctx<'_>, id: u64) -> MResult<Value> {
-    ctx.state
-        .products
-        .get(&id)
-        .map(cat::product_json)
-        .ok_or_else(|| MagentoError::not_found(cat::m::PRODUCT_NOT_FOUND))
-}
-
 /// `GET /V1/products?searchCriteria…` (searchCriteria required), in id order.
 pub fn search_products(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let criteria = search::from_query(&ctx.query, true)?;
@@ -90,7 +84,7 @@ pub fn post_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let product = input::arg(&ctx.body, "product")?.clone();
     let scope = save_scope(ctx);
     let id = cat::save_product(ctx.state, &product, None, &scope)?;
-    product_by_id(ctx, id)
+    reply_product(ctx, id)
 }
 
 /// `PUT /V1/products/{sku}`: the URL's SKU wins; an unknown SKU is created.
@@ -99,12 +93,32 @@ pub fn put_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let scope = save_scope(ctx);
     let sku = ctx.param(0).to_owned();
     let id = cat::save_product(ctx.state, &product, Some(&sku), &scope)?;
-    product_by_id(ctx, id)
+    reply_product(ctx, id)
 }
 
 /// `GET /V1/products/{sku}`.
 pub fn get_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    cat::product(ctx.state, ctx.param(0)).map(cat::product_json)
+    let bytes = render::product_bytes(cat::product(ctx.state, ctx.param(0))?);
+    reply_bytes(ctx, bytes)
+}
+
+/// The product with `id`, rendered straight to JSON (see [`crate::render`]).
+fn reply_product(ctx: &mut Ctx<'_>, id: u64) -> MResult<Value> {
+    let product = ctx
+        .state
+        .products
+        .get(&id)
+        .ok_or_else(|| MagentoError::not_found(cat::m::PRODUCT_NOT_FOUND))?;
+    let bytes = render::product_bytes(product);
+    reply_bytes(ctx, bytes)
+}
+
+fn reply_bytes(ctx: &mut Ctx<'_>, bytes: Result<Vec<u8>, serde_json::Error>) -> MResult<Value> {
+    // Writing JSON into memory only fails for a map with non-string keys, which no
+    // stored value has; it would answer Magento's masked 500.
+    let bytes =
+        bytes.map_err(|e| MagentoError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    ctx.reply_rendered(bytes)
 }
 
 /// `DELETE /V1/products/{sku}` → `true`.

@@ -68,9 +68,18 @@ pub struct Ctx<'a> {
     pub body: Value,
     /// The caller.
     pub principal: Principal,
+    /// An answer the handler wrote as JSON bytes itself (see [`crate::render`]); when
+    /// set, it is sent instead of the `Value` the handler returns.
+    pub rendered: Option<Vec<u8>>,
 }
 
 impl Ctx<'_> {
+    /// Answers with JSON the handler rendered itself: `bytes` go out as the body.
+    pub fn reply_rendered(&mut self, bytes: Vec<u8>) -> MResult<Value> {
+        self.rendered = Some(bytes);
+        Ok(Value::Null)
+    }
+
     /// Path parameter `i` (empty when absent, which the route table rules out).
     pub fn param(&self, i: usize) -> &str {
         self.params.get(i).map_or("", String::as_str)
