@@ -25,21 +25,27 @@ impl<'o> Obj<'o> {
     }
 
     /// Writes `"key":` (with the comma before it when needed) and hands the output back
-    /// for the value.
-    fn key(&mut self, key: &str) -> Result<&mut Vec<u8>, serde_json::Error> {
+    /// for the value. Keys are this module's literals, none of which needs escaping.
+    fn key(&mut self, key: &'static str) -> Result<&mut Vec<u8>, serde_json::Error> {
+        debug_assert!(
+            key.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+            "{key}"
+        );
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        serde_json::to_writer(&mut *self.out, key)?;
-        self.out.push(b':');
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
         Ok(self.out)
     }
 
     /// `"key":value` for any serializable value, as serde_json writes it.
     fn field<T: Serialize + ?Sized>(
         &mut self,
-        key: &str,
+        key: &'static str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
         let out = self.key(key)?;
@@ -47,7 +53,7 @@ impl<'o> Obj<'o> {
     }
 
     /// `"key":number` the way [`num`] renders a stored decimal (`10`, not `10.0`).
-    fn number(&mut self, key: &str, value: f64) -> Result<(), serde_json::Error> {
+    fn number(&mut self, key: &'static str, value: f64) -> Result<(), serde_json::Error> {
         self.field(key, &num(value))
     }
 
