@@ -26,15 +26,29 @@ fn push_escaped(out: &mut String, b: u8) {
 /// RFC 3986 percent-encoding, as PHP `rawurlencode`: `A-Z a-z 0-9 - . _ ~` stay, every
 /// other byte becomes `%XY` with upper-case hex.
 pub fn percent_encode(s: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for &b in s {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    let mut out = Vec::with_capacity(s.len() + s.len() / 2);
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Unreserved runs are copied whole; each other byte becomes `%XX`.
+        let run = rest
+            .iter()
+            .position(|&b| !unreserved(b))
+            .unwrap_or(rest.len());
+        out.extend_from_slice(&rest[..run]);
+        if let Some(&b) = rest.get(run) {
+            out.extend_from_slice(&[
+                b'%',
+                HEX_UPPER[usize::from(b >> 4)],
+                HEX_UPPER[usize::from(b & 0x0F)],
+            ]);
+            rest = &rest[run + 1..];
         } else {
-            push_escaped(&mut out, b);
+            rest = &[];
         }
     }
-    out
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The base-string URL as the Laminas URI normaliser writes it (Magento 2.4.0–2.4.7):
@@ -176,13 +190,19 @@ pub fn normalized_params(params: &ParamList, order: ParamOrder) -> String {
         .filter(|(n, _)| *n != b"oauth_signature")
         .map(|(n, v)| (percent_encode(n), percent_encode(v)))
         .collect();
-    let sorted = merge_sort(
-        encoded,
-        &|a: &(String, String), b: &(String, String)| match order {
-            ParamOrder::Natural => strnatcmp(a.0.as_bytes(), b.0.as_bytes()),
-            ParamOrder::Bytes => a.0.as_bytes().cmp(b.0.as_bytes()),
-        },
-    );
+    let sorted = match order {
+        ParamOrder::Natural => {
+            merge_sort(encoded, &|a: &(String, String), b: &(String, String)| {
+                strnatcmp(a.0.as_bytes(), b.0.as_bytes())
+            })
+        }
+        // A total order: any stable sort gives the merge sort's result.
+        ParamOrder::Bytes => {
+            let mut encoded = encoded;
+            encoded.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            encoded
+        }
+    };
     join_pairs(&sorted)
 }
 

@@ -11,8 +11,13 @@ use crate::OAuthRequest;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParamList {
     entries: Vec<(Vec<u8>, Vec<u8>)>,
-    index: HashMap<Vec<u8>, usize>,
+    // Built once the list passes `SMALL` names (a request may carry thousands of query
+    // parameters); a short list, the usual OAuth request, is searched in place.
+    index: Option<HashMap<Vec<u8>, usize>>,
 }
+
+/// How many names a list holds before it gets a hash index.
+const SMALL: usize = 16;
 
 impl ParamList {
     /// An empty list.
@@ -20,22 +25,45 @@ impl ParamList {
         Self::default()
     }
 
+    fn position(&self, name: &[u8]) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.entries.iter().position(|(n, _)| n == name),
+        }
+    }
+
     /// `$params[$name] = $value`.
     pub fn insert(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
         let (name, value) = (name.into(), value.into());
-        if let Some(&i) = self.index.get(&name) {
+        if let Some(i) = self.position(&name) {
             if let Some(entry) = self.entries.get_mut(i) {
                 entry.1 = value;
             }
             return;
         }
-        self.index.insert(name.clone(), self.entries.len());
+        let at = self.entries.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name.clone(), at);
+            }
+            None if at >= SMALL => {
+                let mut index: HashMap<Vec<u8>, usize> = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _))| (n.clone(), i))
+                    .collect();
+                index.insert(name.clone(), at);
+                self.index = Some(index);
+            }
+            None => {}
+        }
         self.entries.push((name, value));
     }
 
     /// The value of `name`.
     pub fn get(&self, name: &str) -> Option<&[u8]> {
-        let i = *self.index.get(name.as_bytes())?;
+        let i = self.position(name.as_bytes())?;
         self.entries.get(i).map(|(_, v)| v.as_slice())
     }
 
@@ -46,7 +74,7 @@ impl ParamList {
 
     /// True when `name` is present (PHP `isset`; an empty value counts).
     pub fn contains(&self, name: &str) -> bool {
-        self.index.contains_key(name.as_bytes())
+        self.position(name.as_bytes()).is_some()
     }
 
     /// How many names.
@@ -122,14 +150,24 @@ fn after_oauth_marker(header: &[u8]) -> Option<&[u8]> {
 /// count only when `Content-Type` starts with `application/x-www-form-urlencoded`
 /// (case-sensitive); a JSON body is never signed.
 pub fn collect_params(req: &OAuthRequest<'_>) -> Collected {
+    let header = req
+        .authorization
+        .and_then(|h| after_oauth_marker(h.as_bytes()))
+        .map(header_params)
+        .unwrap_or_default();
+    let params = protocol_params(req);
+    Collected { header, params }
+}
+
+/// [`Collected::params`] alone: what the verifier reads.
+pub(crate) fn protocol_params(req: &OAuthRequest<'_>) -> ParamList {
     let Some(rest) = req
         .authorization
         .and_then(|h| after_oauth_marker(h.as_bytes()))
     else {
-        return Collected::default();
+        return ParamList::default();
     };
-    let header = header_params(rest);
-    let mut params = header.clone();
+    let mut params = header_params(rest);
 
     if req
         .content_type
@@ -158,8 +196,7 @@ pub fn collect_params(req: &OAuthRequest<'_>) -> Collected {
             params.insert(url_decode(name, true), url_decode(value, true));
         }
     }
-
-    Collected { header, params }
+    params
 }
 
 /// `Authorization` parameters: split on `,`, trim, split on the first `=`, keep
@@ -280,6 +317,9 @@ pub(crate) fn escape_at(s: &[u8], i: usize) -> Option<u8> {
 /// PHP `urldecode` (`plus_is_space`) or `rawurldecode`: `%XY` becomes a byte; a `%`
 /// without two hex digits stays as it is.
 pub(crate) fn url_decode(s: &[u8], plus_is_space: bool) -> Vec<u8> {
+    if !s.iter().any(|&b| b == b'%' || (plus_is_space && b == b'+')) {
+        return s.to_vec();
+    }
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while let Some(&b) = s.get(i) {

@@ -1235,4 +1235,75 @@ proptest! {
         });
         prop_assert_eq!(sorted.len(), items.len());
     }
+
+    /// A PHP array: the last value of a name wins, names keep their first position;
+    /// the same whether the list is searched in place or through its hash index.
+    #[test]
+    fn param_lists_behave_as_php_arrays_small_and_large(
+        pairs in proptest::collection::vec(("[a-e]{1,2}", "[0-9]{0,2}"), 0..60),
+    ) {
+        let mut list = ParamList::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut last: HashMap<String, String> = HashMap::new();
+        for (n, v) in &pairs {
+            list.insert(n.as_bytes(), v.as_bytes());
+            if !order.contains(n) {
+                order.push(n.clone());
+            }
+            last.insert(n.clone(), v.clone());
+        }
+        prop_assert_eq!(list.len(), order.len());
+        let seen: Vec<(Vec<u8>, Vec<u8>)> =
+            list.iter().map(|(n, v)| (n.to_vec(), v.to_vec())).collect();
+        let expected: Vec<(Vec<u8>, Vec<u8>)> = order
+            .iter()
+            .map(|n| (n.clone().into_bytes(), last[n].clone().into_bytes()))
+            .collect();
+        prop_assert_eq!(seen, expected);
+        for n in &order {
+            prop_assert!(list.contains(n));
+            prop_assert_eq!(list.get(n), Some(last[n].as_bytes()));
+        }
+        prop_assert!(!list.contains("zz"));
+    }
+
+    /// The run-copying encoder and the fast path of the decoder give what a byte-at-a-
+    /// time reading of RFC 3986 and PHP `urldecode` give.
+    #[test]
+    fn encoding_and_decoding_match_their_byte_at_a_time_definitions(
+        bytes in proptest::collection::vec(any::<u8>(), 0..64),
+        plus in any::<bool>(),
+    ) {
+        let naive: String = bytes
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        prop_assert_eq!(percent_encode(&bytes), naive);
+        let mut decoded = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |k: usize| bytes.get(k).and_then(|&b| char::from(b).to_digit(16));
+            match (bytes[i], hex(i + 1), hex(i + 2)) {
+                (b'%', Some(h), Some(l)) => {
+                    decoded.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                (b'+', _, _) if plus => {
+                    decoded.push(b' ');
+                    i += 1;
+                }
+                (b, _, _) => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+        }
+        prop_assert_eq!(url_decode(&bytes, plus), decoded);
+    }
 }

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use subtle::ConstantTimeEq;
 
 use crate::base::{base_string, base_url, mac, signing_key};
-use crate::params::collect_params;
+use crate::params::protocol_params;
 use crate::php::{php_int_cast, php_loosely_one};
 
 /// What the verifier needs to know about one request, as the client sent it.
@@ -223,8 +223,7 @@ pub fn try_verify(
     now_unix: i64,
     policy: &Policy,
 ) -> Result<Option<Verified>, OAuthError> {
-    let collected = collect_params(req);
-    let params = &collected.params;
+    let params = &protocol_params(req);
     if params.is_empty() {
         return Ok(None);
     }
