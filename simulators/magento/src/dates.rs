@@ -5,15 +5,35 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Week
 /// `YYYY-MM-DD HH:MM:SS` in UTC, the format of every `created_at` / `updated_at`.
 pub fn db_time(at: OffsetDateTime) -> String {
     let at = at.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    let year = at.year();
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{year:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        );
+    }
+    // Every product save stamps two of these: digits by hand, not through `format!`.
+    let mut out = String::with_capacity(19);
+    let mut two = |n: u8, sep: Option<char>| {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
+        if let Some(c) = sep {
+            out.push(c);
+        }
+    };
+    let year = year.unsigned_abs();
+    two((year / 100) as u8, None);
+    two((year % 100) as u8, Some('-'));
+    two(u8::from(at.month()), Some('-'));
+    two(at.day(), Some(' '));
+    two(at.hour(), Some(':'));
+    two(at.minute(), Some(':'));
+    two(at.second(), None);
+    out
 }
 
 /// Midnight of the store-local day of `at`, formatted like [`db_time`]
@@ -121,6 +141,29 @@ fn last_sunday(year: i32, month: Month) -> OffsetDateTime {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn db_time_by_hand_is_the_formatted_time() {
+        for at in [
+            datetime!(0000-01-01 00:00:00 UTC),
+            datetime!(0999-12-31 23:59:59 UTC),
+            datetime!(2025-07-09 05:04:03 UTC),
+            datetime!(2025-07-21 20:49:12 +02:00),
+            datetime!(9999-12-31 23:59:59 UTC),
+        ] {
+            let utc = at.to_offset(UtcOffset::UTC);
+            let formatted = format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                utc.year(),
+                u8::from(utc.month()),
+                utc.day(),
+                utc.hour(),
+                utc.minute(),
+                utc.second()
+            );
+            assert_eq!(db_time(at), formatted);
+        }
+    }
 
     #[test]
     fn db_time_is_magento_format() {

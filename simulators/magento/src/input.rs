@@ -42,7 +42,8 @@ pub fn snake(camel: &str) -> String {
 pub fn field<'a>(obj: &'a Value, key: &str) -> Option<&'a Value> {
     let map = obj.as_object()?;
     map.get(key)
-        .or_else(|| map.get(&camel(key)))
+        // Without an underscore the camelCase spelling is the same key.
+        .or_else(|| key.contains('_').then(|| map.get(&camel(key))).flatten())
         .filter(|v| !v.is_null())
 }
 

@@ -81,18 +81,19 @@ pub fn search_products(ctx: &mut Ctx<'_>) -> MResult<Value> {
 
 /// `POST /V1/products`: upsert by the body's SKU.
 pub fn post_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let product = input::arg(&ctx.body, "product")?.clone();
+    // `save_scope` only reads the store, so it may come before the argument check.
     let scope = save_scope(ctx);
-    let id = cat::save_product(ctx.state, &product, None, &scope)?;
+    let product = input::arg(&ctx.body, "product")?;
+    let id = cat::save_product(ctx.state, product, None, &scope)?;
     reply_product(ctx, id)
 }
 
 /// `PUT /V1/products/{sku}`: the URL's SKU wins; an unknown SKU is created.
 pub fn put_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let product = input::arg(&ctx.body, "product")?.clone();
     let scope = save_scope(ctx);
-    let sku = ctx.param(0).to_owned();
-    let id = cat::save_product(ctx.state, &product, Some(&sku), &scope)?;
+    let product = input::arg(&ctx.body, "product")?;
+    let sku = ctx.params.first().map_or("", String::as_str);
+    let id = cat::save_product(ctx.state, product, Some(sku), &scope)?;
     reply_product(ctx, id)
 }
 
