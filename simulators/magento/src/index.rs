@@ -97,10 +97,7 @@ rows_only!(Products, BTreeMap<u64, Product>);
 
 /// A product's `url_key` attribute, when it is a string.
 pub(crate) fn product_url_key(p: &Product) -> Option<&str> {
-    p.custom_attributes
-        .iter()
-        .find(|a| a.attribute_code == "url_key")
-        .and_then(|a| a.value.as_str())
+    p.attribute("url_key")
 }
 
 fn link_categories(p: &Product) -> impl Iterator<Item = &str> {

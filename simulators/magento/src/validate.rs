@@ -610,9 +610,10 @@ fn url_keys(s: &State) -> Checked {
             }
         }
     }
-    let products = s.products.values().filter_map(|p| {
-        attribute(&p.custom_attributes, "url_key").map(|k| (k, Owner::Product(p.id)))
-    });
+    let products = s
+        .products
+        .values()
+        .filter_map(|p| p.attribute("url_key").map(|k| (k, Owner::Product(p.id))));
     let categories = s
         .categories
         .values()
