@@ -1761,3 +1761,73 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the old representation made of `raw`: the export, or the error.
+    fn as_before(raw: &Value) -> Result<Value, String> {
+        serde_json::from_value::<CustomAttribute>(raw.clone())
+            .map(|a| serde_json::to_value(a).unwrap())
+            .map_err(|e| e.to_string())
+    }
+
+    fn as_now(raw: &Value) -> Result<Value, String> {
+        serde_json::from_value::<ProductAttribute>(raw.clone())
+            .map(|a| serde_json::to_value(a).unwrap())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn product_attributes_import_and_export_as_custom_attributes_did() {
+        let cases = [
+            json!({"attribute_code": "tax_class_id", "value": "2"}),
+            json!({"attribute_code": "url_key", "value": "blue-tee-1"}),
+            json!({"attribute_code": "url_key", "value": ""}),
+            json!({"attribute_code": "cost", "value": 12.5}),
+            json!({"attribute_code": "color", "value": ["1", "2"]}),
+            json!({"attribute_code": "color", "value": {"a": 1}}),
+            json!({"attribute_code": "color", "value": null}),
+            json!({"attribute_code": "color"}),
+            json!({"attribute_code": "not_a_store_attribute", "value": "x"}),
+            json!({"attribute_code": "", "value": "0"}),
+            json!({"value": "x", "attribute_code": "description", "extra": true}),
+            json!(["meta_title", "Title"]),
+            json!({"value": "x"}),
+            json!({"attribute_code": 5, "value": "x"}),
+            json!("tax_class_id"),
+            json!(null),
+        ];
+        for raw in &cases {
+            assert_eq!(as_now(raw), as_before(raw), "{raw}");
+        }
+        assert!(
+            as_now(&json!({"value": "x"})).is_err(),
+            "a test that can fail"
+        );
+    }
+
+    #[test]
+    fn product_attributes_have_one_form_per_content() {
+        let common = ProductAttribute::new("has_options", json!("0"));
+        assert_eq!(common, ProductAttribute::new("has_options", json!("0")));
+        assert_ne!(common, ProductAttribute::new("has_options", json!("1")));
+        assert_ne!(
+            common,
+            ProductAttribute::new("required_options", json!("0"))
+        );
+        assert_ne!(common, ProductAttribute::new("has_options", json!(0)));
+        let text = ProductAttribute::new("url_key", json!("a-b"));
+        assert_eq!(
+            (text.code(), text.as_str(), text.value()),
+            ("url_key", Some("a-b"), json!("a-b"))
+        );
+        let other = ProductAttribute::new("mine", json!(["x"]));
+        assert_eq!(
+            (other.code(), other.as_str(), other.as_json()),
+            ("mine", None, Some(&json!(["x"])))
+        );
+        assert_eq!(std::mem::size_of::<ProductAttribute>(), 24);
+    }
+}
