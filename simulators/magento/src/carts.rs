@@ -393,12 +393,7 @@ pub fn stock_for_store(state: &State, store_id: u64) -> u64 {
 /// Unit price of a product now: the special price when set, lower and active.
 fn unit_price(p: &crate::catalog::Product, today: &str) -> f64 {
     let price = p.price.unwrap_or(0.0);
-    let attr = |code: &str| {
-        p.custom_attributes
-            .iter()
-            .find(|a| a.attribute_code == code)
-            .and_then(|a| a.value.as_str())
-    };
+    let attr = |code: &str| p.attribute(code);
     let special = attr("special_price").and_then(|v| v.parse::<f64>().ok());
     let from_ok = attr("special_from_date").is_none_or(|d| d.get(..10).is_some_and(|d| d <= today));
     let to_ok = attr("special_to_date").is_none_or(|d| d.get(..10).is_some_and(|d| d >= today));

@@ -73,7 +73,135 @@ pub struct Product {
     pub tier_prices: Vec<Value>,
     /// Every other EAV attribute, values in DB format (`"89.950000"`).
     #[serde(default)]
-    pub custom_attributes: Vec<CustomAttribute>,
+    pub custom_attributes: Vec<ProductAttribute>,
+}
+
+impl Product {
+    /// The value of attribute `code` when it is a string.
+    pub fn attribute(&self, code: &str) -> Option<&str> {
+        self.custom_attributes
+            .iter()
+            .find(|a| a.code() == code)
+            .and_then(ProductAttribute::as_str)
+    }
+}
+
+/// One stored `custom_attributes` entry of a product, in 24 bytes: a store attribute
+/// is an index into [`ATTRIBUTES`], and its value one of [`COMMON_VALUES`] or its own
+/// text. A [`CustomAttribute`] would take 96 bytes and two allocations. Exported and
+/// imported exactly as a [`CustomAttribute`] (`{"attribute_code": …, "value": …}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductAttribute(Attr);
+
+/// Each entry has one form: a store attribute with a string value is never `Other`,
+/// and one with a common value never `Text` (so that `==` compares contents).
+#[derive(Debug, Clone, PartialEq)]
+enum Attr {
+    /// A store attribute with one of [`COMMON_VALUES`].
+    Common { code: u8, value: u8 },
+    /// A store attribute with any other string.
+    Text { code: u8, value: Box<str> },
+    /// Anything else (only an imported state has these): a code the store does not
+    /// have, or a value that is not a string.
+    Other(Box<CustomAttribute>),
+}
+
+/// Values so frequent that a product does not keep its own copy: the defaults every
+/// new product gets and the flags saves set.
+const COMMON_VALUES: &[&str] = &["0", "1", "2", "container1", "container2"];
+
+impl ProductAttribute {
+    /// Attribute `code` with `value`.
+    pub fn new(code: &str, value: Value) -> Self {
+        let known = ATTRIBUTES
+            .iter()
+            .position(|(c, _)| *c == code)
+            .and_then(|i| u8::try_from(i).ok());
+        Self(match (known, value) {
+            (Some(code), Value::String(text)) => {
+                match COMMON_VALUES.iter().position(|v| *v == text) {
+                    Some(value) => Attr::Common {
+                        code,
+                        value: u8::try_from(value).unwrap_or_default(),
+                    },
+                    None => Attr::Text {
+                        code,
+                        value: text.into_boxed_str(),
+                    },
+                }
+            }
+            (_, value) => Attr::Other(Box::new(CustomAttribute {
+                attribute_code: code.to_owned(),
+                value,
+            })),
+        })
+    }
+
+    /// The attribute code.
+    pub fn code(&self) -> &str {
+        match &self.0 {
+            Attr::Common { code, .. } | Attr::Text { code, .. } => {
+                ATTRIBUTES.get(usize::from(*code)).map_or("", |(c, _)| c)
+            }
+            Attr::Other(a) => &a.attribute_code,
+        }
+    }
+
+    /// The value when it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Attr::Common { value, .. } => COMMON_VALUES.get(usize::from(*value)).copied(),
+            Attr::Text { value, .. } => Some(value),
+            Attr::Other(a) => a.value.as_str(),
+        }
+    }
+
+    /// The value as JSON.
+    pub fn value(&self) -> Value {
+        match &self.0 {
+            Attr::Other(a) => a.value.clone(),
+            _ => Value::String(self.as_str().unwrap_or_default().to_owned()),
+        }
+    }
+
+    /// The value when it is JSON other than a string (only an imported state has
+    /// these).
+    pub fn as_json(&self) -> Option<&Value> {
+        match &self.0 {
+            Attr::Other(a) if !a.value.is_string() => Some(&a.value),
+            _ => None,
+        }
+    }
+
+    /// Position in Magento's render order ([`ATTRIBUTES`]); codes the store does not
+    /// have come last.
+    fn rank(&self) -> usize {
+        match &self.0 {
+            Attr::Common { code, .. } | Attr::Text { code, .. } => usize::from(*code),
+            Attr::Other(a) => attribute(&a.attribute_code).map_or(usize::MAX, |(i, _)| i),
+        }
+    }
+}
+
+impl Serialize for ProductAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("CustomAttribute", 2)?;
+        out.serialize_field("attribute_code", self.code())?;
+        match &self.0 {
+            Attr::Other(a) => out.serialize_field("value", &a.value)?,
+            _ => out.serialize_field("value", self.as_str().unwrap_or_default())?,
+        }
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductAttribute {
+    /// Accepts (and refuses) exactly what [`CustomAttribute`] does.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let a = CustomAttribute::deserialize(d)?;
+        Ok(Self::new(&a.attribute_code, a.value))
+    }
 }
 
 /// One `custom_attributes` entry.
@@ -407,12 +535,11 @@ fn custom_attributes_json(p: &Product) -> Value {
     let mut out = Vec::with_capacity(p.custom_attributes.len() + 1);
     let mut placed = false;
     for a in &p.custom_attributes {
-        let rank = attribute(&a.attribute_code).map_or(usize::MAX, |(i, _)| i);
-        if !placed && rank > categories {
+        if !placed && a.rank() > categories {
             out.push(json!({"attribute_code": "category_ids", "value": category_ids(p)}));
             placed = true;
         }
-        out.push(json!({"attribute_code": a.attribute_code, "value": a.value}));
+        out.push(json!({"attribute_code": a.code(), "value": a.value()}));
     }
     if !placed {
         out.push(json!({"attribute_code": "category_ids", "value": category_ids(p)}));
@@ -527,24 +654,21 @@ pub fn product_field(p: &Product, column: &str) -> crate::search::Field {
         }
         code => match (
             attribute(code),
-            p.custom_attributes
-                .iter()
-                .find(|a| a.attribute_code == code),
+            p.custom_attributes.iter().find(|a| a.code() == code),
         ) {
             (Some((_, Kind::Decimal | Kind::Int)), Some(a)) => a
-                .value
                 .as_str()
                 .and_then(|s| s.parse().ok())
                 .map_or(Field::Missing, Field::Num),
-            (_, Some(a)) => match &a.value {
-                Value::String(s) => Field::Str(s.clone()),
-                Value::Array(items) => Field::List(
+            (_, Some(a)) => match (a.as_str(), a.as_json()) {
+                (Some(s), _) => Field::Str(s.to_owned()),
+                (None, Some(Value::Array(items))) => Field::List(
                     items
                         .iter()
                         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                         .collect(),
                 ),
-                other => Field::Str(other.to_string()),
+                (None, other) => Field::Str(other.unwrap_or(&Value::Null).to_string()),
             },
             (_, None) => Field::Missing,
         },
@@ -696,7 +820,7 @@ pub fn save_product(
             set_attribute(&mut p, "url_key", json!(key));
         }
     }
-    if let Some(key) = get_attribute(&p, "url_key").and_then(Value::as_str) {
+    if let Some(key) = p.attribute("url_key") {
         if url_key_taken(state, key, Some(p.id), None) {
             return Err(MagentoError::bad_request(m::URL_KEY_TAKEN));
         }
@@ -733,10 +857,7 @@ pub fn save_product(
 
 fn new_product(id: u64, scope: &SaveScope) -> Product {
     let now = dates::db_time(scope.now);
-    let attr = |code: &str, value: &str| CustomAttribute {
-        attribute_code: code.to_owned(),
-        value: json!(value),
-    };
+    let attr = |code: &str, value: &str| ProductAttribute::new(code, json!(value));
     Product {
         id,
         sku: String::new(),
@@ -879,32 +1000,24 @@ fn url_key_taken(
             .any(|id| Some(id) != except_category)
 }
 
-fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p Value> {
-    p.custom_attributes
-        .iter()
-        .find(|a| a.attribute_code == code)
-        .map(|a| &a.value)
+fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p ProductAttribute> {
+    p.custom_attributes.iter().find(|a| a.code() == code)
 }
 
 /// Sets (or with `null` removes) an attribute, keeping render order.
 fn set_attribute(p: &mut Product, code: &str, value: Value) {
-    p.custom_attributes.retain(|a| a.attribute_code != code);
+    p.custom_attributes.retain(|a| a.code() != code);
     if value.is_null() {
         return;
     }
-    let rank = |c: &str| attribute(c).map_or(usize::MAX, |(i, _)| i);
+    let rank = attribute(code).map_or(usize::MAX, |(i, _)| i);
     let at = p
         .custom_attributes
         .iter()
-        .position(|a| rank(&a.attribute_code) > rank(code))
+        .position(|a| a.rank() > rank)
         .unwrap_or(p.custom_attributes.len());
-    p.custom_attributes.insert(
-        at,
-        CustomAttribute {
-            attribute_code: code.to_owned(),
-            value,
-        },
-    );
+    p.custom_attributes
+        .insert(at, ProductAttribute::new(code, value));
 }
 
 fn apply_custom_attributes(
@@ -1653,4 +1766,74 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the old representation made of `raw`: the export, or the error.
+    fn as_before(raw: &Value) -> Result<Value, String> {
+        serde_json::from_value::<CustomAttribute>(raw.clone())
+            .map(|a| serde_json::to_value(a).unwrap())
+            .map_err(|e| e.to_string())
+    }
+
+    fn as_now(raw: &Value) -> Result<Value, String> {
+        serde_json::from_value::<ProductAttribute>(raw.clone())
+            .map(|a| serde_json::to_value(a).unwrap())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn product_attributes_import_and_export_as_custom_attributes_did() {
+        let cases = [
+            json!({"attribute_code": "tax_class_id", "value": "2"}),
+            json!({"attribute_code": "url_key", "value": "blue-tee-1"}),
+            json!({"attribute_code": "url_key", "value": ""}),
+            json!({"attribute_code": "cost", "value": 12.5}),
+            json!({"attribute_code": "color", "value": ["1", "2"]}),
+            json!({"attribute_code": "color", "value": {"a": 1}}),
+            json!({"attribute_code": "color", "value": null}),
+            json!({"attribute_code": "color"}),
+            json!({"attribute_code": "not_a_store_attribute", "value": "x"}),
+            json!({"attribute_code": "", "value": "0"}),
+            json!({"value": "x", "attribute_code": "description", "extra": true}),
+            json!(["meta_title", "Title"]),
+            json!({"value": "x"}),
+            json!({"attribute_code": 5, "value": "x"}),
+            json!("tax_class_id"),
+            json!(null),
+        ];
+        for raw in &cases {
+            assert_eq!(as_now(raw), as_before(raw), "{raw}");
+        }
+        assert!(
+            as_now(&json!({"value": "x"})).is_err(),
+            "a test that can fail"
+        );
+    }
+
+    #[test]
+    fn product_attributes_have_one_form_per_content() {
+        let common = ProductAttribute::new("has_options", json!("0"));
+        assert_eq!(common, ProductAttribute::new("has_options", json!("0")));
+        assert_ne!(common, ProductAttribute::new("has_options", json!("1")));
+        assert_ne!(
+            common,
+            ProductAttribute::new("required_options", json!("0"))
+        );
+        assert_ne!(common, ProductAttribute::new("has_options", json!(0)));
+        let text = ProductAttribute::new("url_key", json!("a-b"));
+        assert_eq!(
+            (text.code(), text.as_str(), text.value()),
+            ("url_key", Some("a-b"), json!("a-b"))
+        );
+        let other = ProductAttribute::new("mine", json!(["x"]));
+        assert_eq!(
+            (other.code(), other.as_str(), other.as_json()),
+            ("mine", None, Some(&json!(["x"])))
+        );
+        assert_eq!(std::mem::size_of::<ProductAttribute>(), 24);
+    }
 }

@@ -12,8 +12,10 @@
 //! Equality (`PartialEq`) compares the rows only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::ops::Deref;
 
+use hashbrown::HashTable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -77,30 +79,34 @@ macro_rules! rows_only {
 // Products
 
 /// Products by entity id, with their SKU, URL-key and category indexes.
+///
+/// Memory per product is what bounds a large catalogue (BENCHMARKS.md, "Memory per
+/// product"), so the rows are boxed (a B-tree node holds 11 entries and is about half
+/// full when ids come in order: a product inline would cost twice its size) and the SKU
+/// and URL-key indexes hold ids only, finding the key they compare in the row.
 #[derive(Debug, Clone, Default)]
 pub struct Products {
-    rows: BTreeMap<u64, Product>,
+    rows: BTreeMap<u64, Box<Product>>,
     keys: ProductKeys,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+type Rows = BTreeMap<u64, Box<Product>>;
+
+#[derive(Debug, Clone, Default)]
 struct ProductKeys {
-    /// Folded SKU → id.
-    by_sku: HashMap<String, u64>,
-    /// `url_key` attribute → ids, ascending (more than one only in an imported state).
-    by_url_key: HashMap<String, Vec<u64>>,
+    hasher: RandomState,
+    /// Ids by folded SKU, one per SKU (a later product with the same folded SKU takes
+    /// the entry, as a map insert would).
+    by_sku: HashTable<u64>,
+    /// Ids by `url_key` attribute (more than one per key only in an imported state).
+    by_url_key: HashTable<u64>,
     /// `category_links[].category_id` → ids, ascending.
     by_category: HashMap<String, Vec<u64>>,
 }
 
-rows_only!(Products, BTreeMap<u64, Product>);
-
 /// A product's `url_key` attribute, when it is a string.
 pub(crate) fn product_url_key(p: &Product) -> Option<&str> {
-    p.custom_attributes
-        .iter()
-        .find(|a| a.attribute_code == "url_key")
-        .and_then(|a| a.value.as_str())
+    p.attribute("url_key")
 }
 
 fn link_categories(p: &Product) -> impl Iterator<Item = &str> {
@@ -109,28 +115,123 @@ fn link_categories(p: &Product) -> impl Iterator<Item = &str> {
         .filter_map(|l| l.get("category_id").and_then(Value::as_str))
 }
 
+fn sku_of(rows: &Rows, id: u64) -> Option<&str> {
+    rows.get(&id).map(|p| p.sku.as_str())
+}
+
+fn url_key_of(rows: &Rows, id: u64) -> Option<&str> {
+    rows.get(&id).and_then(|p| product_url_key(p))
+}
+
+/// The hash of `fold(sku)`, without building it.
+fn folded_hash(hasher: &RandomState, sku: &str) -> u64 {
+    let mut h = hasher.build_hasher();
+    let mut buf = [0u8; 64];
+    for chunk in sku.as_bytes().chunks(buf.len()) {
+        let folded = &mut buf[..chunk.len()];
+        folded.copy_from_slice(chunk);
+        folded.make_ascii_lowercase();
+        h.write(folded);
+    }
+    h.write_u8(0xff);
+    h.finish()
+}
+
 impl ProductKeys {
-    fn add(&mut self, p: &Product) {
-        self.by_sku.insert(fold(&p.sku), p.id);
+    fn sku_hash(&self, sku: &str) -> u64 {
+        folded_hash(&self.hasher, sku)
+    }
+
+    fn url_hash(&self, key: &str) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// Indexes `p`, whose row is not (or no longer) in `rows`; every id already
+    /// indexed has its row there.
+    fn add(&mut self, p: &Product, rows: &Rows) {
+        let Self {
+            hasher,
+            by_sku,
+            by_url_key,
+            by_category,
+        } = self;
+        let hash = folded_hash(hasher, &p.sku);
+        let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
+        match by_sku.find_mut(hash, same_sku) {
+            Some(id) => *id = p.id,
+            None => {
+                by_sku.insert_unique(hash, p.id, |id| {
+                    folded_hash(hasher, sku_of(rows, *id).unwrap_or_default())
+                });
+            }
+        }
         if let Some(key) = product_url_key(p) {
-            add_to(&mut self.by_url_key, key, p.id);
+            let hash = hasher.hash_one(key);
+            if by_url_key.find(hash, |id| *id == p.id).is_none() {
+                by_url_key.insert_unique(hash, p.id, |id| {
+                    hasher.hash_one(url_key_of(rows, *id).unwrap_or_default())
+                });
+            }
         }
         for c in link_categories(p) {
-            add_to(&mut self.by_category, c, p.id);
+            add_to(by_category, c, p.id);
         }
     }
 
+    /// Takes `p` (indexed by [`ProductKeys::add`], unchanged since) out of the indexes.
     fn drop(&mut self, p: &Product) {
-        let sku = fold(&p.sku);
-        if self.by_sku.get(&sku) == Some(&p.id) {
-            self.by_sku.remove(&sku);
+        if let Ok(entry) = self
+            .by_sku
+            .find_entry(self.sku_hash(&p.sku), |id| *id == p.id)
+        {
+            entry.remove();
         }
         if let Some(key) = product_url_key(p) {
-            remove_from(&mut self.by_url_key, key, p.id);
+            if let Ok(entry) = self
+                .by_url_key
+                .find_entry(self.url_hash(key), |id| *id == p.id)
+            {
+                entry.remove();
+            }
         }
         for c in link_categories(p) {
             remove_from(&mut self.by_category, c, p.id);
         }
+    }
+
+    /// The (key, id) pairs of the SKU and URL-key indexes, sorted, and whether each
+    /// entry is where a lookup of its key looks.
+    fn entries(&self, rows: &Rows) -> Result<[Vec<(String, u64)>; 2], String> {
+        let mut skus = Vec::new();
+        for id in &self.by_sku {
+            let sku = sku_of(rows, *id)
+                .ok_or_else(|| format!("products: SKU index names {id}, which is not stored"))?;
+            if self.by_sku.find(self.sku_hash(sku), |x| x == id).is_none() {
+                return Err(format!(
+                    "products: SKU index entry {id} is not under its SKU's hash"
+                ));
+            }
+            skus.push((fold(sku), *id));
+        }
+        let mut urls = Vec::new();
+        for id in &self.by_url_key {
+            let key = url_key_of(rows, *id).ok_or_else(|| {
+                format!("products: URL-key index names {id}, which has no URL key")
+            })?;
+            if self
+                .by_url_key
+                .find(self.url_hash(key), |x| x == id)
+                .is_none()
+            {
+                return Err(format!(
+                    "products: URL-key index entry {id} is not under its key's hash"
+                ));
+            }
+            urls.push((key.to_owned(), *id));
+        }
+        skus.sort();
+        urls.sort();
+        Ok([skus, urls])
     }
 }
 
@@ -159,9 +260,17 @@ fn remove_from(map: &mut HashMap<String, Vec<u64>>, key: &str, id: u64) {
     }
 }
 
-/// Gives back the spare capacity of a stored product's lists (a list grown by pushes
-/// keeps up to twice what it holds, for as long as the product is stored).
+/// Gives back the spare capacity of a stored product's lists and strings (a list
+/// grown by pushes keeps up to twice what it holds, for as long as the product is
+/// stored).
 fn compact(p: &mut Product) {
+    p.sku.shrink_to_fit();
+    if let Some(name) = &mut p.name {
+        name.shrink_to_fit();
+    }
+    p.type_id.shrink_to_fit();
+    p.created_at.shrink_to_fit();
+    p.updated_at.shrink_to_fit();
     p.custom_attributes.shrink_to_fit();
     p.website_ids.shrink_to_fit();
     p.category_links.shrink_to_fit();
@@ -171,26 +280,89 @@ fn compact(p: &mut Product) {
     p.tier_prices.shrink_to_fit();
 }
 
+impl PartialEq for Products {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+impl Serialize for Products {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A box serialises as what it holds: the map of products, as ever.
+        self.rows.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Products {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Rows::deserialize(d).map(Self::from_rows)
+    }
+}
+
 impl Products {
-    fn from_rows(rows: BTreeMap<u64, Product>) -> Self {
+    fn from_rows(mut rows: Rows) -> Self {
+        for p in rows.values_mut() {
+            compact(p);
+        }
         let mut keys = ProductKeys::default();
         for p in rows.values() {
-            keys.add(p);
+            keys.add(p, &rows);
         }
         Self { rows, keys }
+    }
+
+    /// How many products there are.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The product with entity id `id`.
+    pub fn get(&self, id: &u64) -> Option<&Product> {
+        self.rows.get(id).map(|p| &**p)
+    }
+
+    /// True when a product has entity id `id`.
+    pub fn contains_key(&self, id: &u64) -> bool {
+        self.rows.contains_key(id)
+    }
+
+    /// Every (id, product), by id.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&u64, &Product)> + '_ {
+        self.rows.iter().map(|(id, p)| (id, &**p))
+    }
+
+    /// Every product, by id.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Product> + '_ {
+        self.rows.values().map(|p| &**p)
+    }
+
+    /// Every id, ascending.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &u64> + '_ {
+        self.rows.keys()
     }
 
     /// The product with `sku`, compared case-insensitively.
     pub fn by_sku(&self, sku: &str) -> Option<&Product> {
         self.keys
             .by_sku
-            .get(&fold(sku))
-            .and_then(|id| self.rows.get(id))
+            .find(self.keys.sku_hash(sku), |id| {
+                sku_of(&self.rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(sku))
+            })
+            .and_then(|id| self.get(id))
     }
 
     /// Ids of the products whose `url_key` attribute is `key`.
-    pub fn with_url_key(&self, key: &str) -> impl Iterator<Item = u64> + '_ {
-        self.keys.by_url_key.get(key).into_iter().flatten().copied()
+    pub fn with_url_key<'s>(&'s self, key: &'s str) -> impl Iterator<Item = u64> + 's {
+        self.keys
+            .by_url_key
+            .iter_hash(self.keys.url_hash(key))
+            .copied()
+            .filter(move |id| url_key_of(&self.rows, *id) == Some(key))
     }
 
     /// Ids of the products linked to category `id` (as the links spell it).
@@ -205,38 +377,56 @@ impl Products {
         if let Some(old) = &old {
             self.keys.drop(old);
         }
-        self.keys.add(&p);
-        self.rows.insert(p.id, p);
-        old
+        self.keys.add(&p, &self.rows);
+        self.rows.insert(p.id, Box::new(p));
+        old.map(|p| *p)
     }
 
     /// Removes the product with `id`.
     pub fn remove(&mut self, id: u64) -> Option<Product> {
         let old = self.rows.remove(&id)?;
         self.keys.drop(&old);
-        Some(old)
+        Some(*old)
     }
 
     /// Changes the product with `id` in place (its keys may change; the id may not).
     pub fn update<R>(&mut self, id: u64, f: impl FnOnce(&mut Product) -> R) -> Option<R> {
-        // In place: a product is large, and moving it out of its B-tree node and back
-        // costs more than the key bookkeeping.
-        let p = self.rows.get_mut(&id)?;
-        self.keys.drop(p);
-        let r = f(p);
+        // Out of the map while it changes (a box moves, not the product), so that its
+        // keys can be compared with the other rows'.
+        let mut p = self.rows.remove(&id)?;
+        self.keys.drop(&p);
+        let r = f(&mut p);
         p.id = id;
-        compact(p);
-        self.keys.add(p);
+        compact(&mut p);
+        self.keys.add(&p, &self.rows);
+        self.rows.insert(id, p);
         Some(r)
     }
 
     /// Compares the indexes with ones rebuilt from the rows.
     pub fn check(&self) -> Result<(), String> {
+        let rebuilt = Self::from_rows(self.rows.clone());
         same(
-            "products",
-            &self.keys,
-            &Self::from_rows(self.rows.clone()).keys,
+            "products (SKU, URL key)",
+            &self.keys.entries(&self.rows)?,
+            &rebuilt.keys.entries(&rebuilt.rows)?,
+        )?;
+        same(
+            "products by category",
+            &self.keys.by_category,
+            &rebuilt.keys.by_category,
         )
+    }
+}
+
+impl<'a> IntoIterator for &'a Products {
+    type Item = (&'a u64, &'a Product);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, u64, Box<Product>>,
+        fn((&'a u64, &'a Box<Product>)) -> (&'a u64, &'a Product),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.iter().map(|(id, p)| (id, &**p))
     }
 }
 

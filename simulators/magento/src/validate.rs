@@ -31,7 +31,7 @@
 //! deleted customer (an id below `next.customer_id`), a reservation or an order a
 //! deleted stock, a source item a SKU with no product.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::hash::Hash;
 use std::sync::OnceLock;
@@ -174,10 +174,10 @@ fn unique_ids<K: Hash + Eq + Display>(
 }
 
 /// Refuses a map entry whose key is not its entity's id.
-fn keys_match<T>(
+fn keys_match<'m, T: 'm>(
     section: &str,
     what: &str,
-    map: &BTreeMap<u64, T>,
+    map: impl IntoIterator<Item = (&'m u64, &'m T)>,
     id: impl Fn(&T) -> u64,
 ) -> Checked {
     for (key, entity) in map {
@@ -610,9 +610,10 @@ fn url_keys(s: &State) -> Checked {
             }
         }
     }
-    let products = s.products.values().filter_map(|p| {
-        attribute(&p.custom_attributes, "url_key").map(|k| (k, Owner::Product(p.id)))
-    });
+    let products = s
+        .products
+        .values()
+        .filter_map(|p| p.attribute("url_key").map(|k| (k, Owner::Product(p.id))));
     let categories = s
         .categories
         .values()
@@ -1044,9 +1045,9 @@ struct Doc<'a> {
 
 fn documents(s: &State) -> Checked {
     let ids = &s.next.sales;
-    keys_match("invoices", "invoice", &s.invoices, |d| d.entity_id)?;
-    keys_match("shipments", "shipment", &s.shipments, |d| d.entity_id)?;
-    keys_match("creditmemos", "credit memo", &s.creditmemos, |d| {
+    keys_match("invoices", "invoice", s.invoices.iter(), |d| d.entity_id)?;
+    keys_match("shipments", "shipment", s.shipments.iter(), |d| d.entity_id)?;
+    keys_match("creditmemos", "credit memo", s.creditmemos.iter(), |d| {
         d.entity_id
     })?;
     let invoices: Vec<Doc<'_>> = s
