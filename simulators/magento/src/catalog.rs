@@ -175,7 +175,7 @@ impl ProductAttribute {
 
     /// Position in Magento's render order ([`ATTRIBUTES`]); codes the store does not
     /// have come last.
-    fn rank(&self) -> usize {
+    pub(crate) fn rank(&self) -> usize {
         match &self.0 {
             Attr::Common { code, .. } | Attr::Text { code, .. } => usize::from(*code),
             Attr::Other(a) => attribute(&a.attribute_code).map_or(usize::MAX, |(i, _)| i),

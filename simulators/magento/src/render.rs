@@ -110,7 +110,7 @@ fn custom_attributes(p: &Product, out: &mut Vec<u8>) -> Result<(), serde_json::E
     fn entry<T: Serialize + ?Sized>(
         out: &mut Vec<u8>,
         first: &mut bool,
-        code: &str,
+        code: &'static str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
         if !*first {
@@ -129,11 +129,16 @@ fn custom_attributes(p: &Product, out: &mut Vec<u8>) -> Result<(), serde_json::E
     let mut first = true;
     let mut placed = false;
     for a in &p.custom_attributes {
-        if !placed && catalog::attribute_rank(&a.attribute_code) > categories {
+        if !placed && a.rank() > categories {
             entry(out, &mut first, "category_ids", &category_ids())?;
             placed = true;
         }
-        entry(out, &mut first, &a.attribute_code, &a.value)?;
+        // A stored attribute serializes as its `{"attribute_code", "value"}` entry.
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, a)?;
     }
     if !placed {
         entry(out, &mut first, "category_ids", &category_ids())?;

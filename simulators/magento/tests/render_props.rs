@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sim_magento::catalog::{CustomAttribute, Product, StockItem, product_json};
+use sim_magento::catalog::{Product, ProductAttribute, StockItem, product_json};
 use sim_magento::render;
 
 fn text() -> impl Strategy<Value = String> {
@@ -155,7 +155,7 @@ prop_compose! {
             tier_prices,
             custom_attributes: custom_attributes
                 .into_iter()
-                .map(|(attribute_code, value)| CustomAttribute { attribute_code, value })
+                .map(|(code, value)| ProductAttribute::new(&code, value))
                 .collect(),
         }
     }
