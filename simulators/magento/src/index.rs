@@ -76,11 +76,13 @@ macro_rules! rows_only {
 // ---------------------------------------------------------------------------
 // Products
 
-/// Products by entity id, with their SKU, URL-key and category indexes.
+/// Products by entity id, with their SKU, URL-key and category indexes, and a copy of
+/// their searched text columns.
 #[derive(Debug, Clone, Default)]
 pub struct Products {
     rows: BTreeMap<u64, Product>,
     keys: ProductKeys,
+    text: TextColumns,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -171,13 +173,178 @@ fn compact(p: &mut Product) {
     p.tier_prices.shrink_to_fit();
 }
 
+/// Where a text lies in [`TextColumns::text`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// A product's entry in [`TextColumns`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TextEntry {
+    sku: Span,
+    name: Option<Span>,
+}
+
+/// The `sku` and `name` of every product, side by side in one buffer in id order (as
+/// products are created): what a searchCriteria scan reads from each product. Reading
+/// them from the products themselves costs two cache misses per product (the product
+/// in its B-tree node, then the string's heap block); here the scan streams through
+/// two dense arrays.
+///
+/// A product that is changed or removed leaves its old text behind as garbage; once
+/// the garbage outgrows the live text the buffer is rewritten in id order.
+#[derive(Debug, Clone, Default)]
+struct TextColumns {
+    text: String,
+    /// Product id → its texts, in the same id order as the products.
+    entries: BTreeMap<u64, TextEntry>,
+    /// Bytes of `text` no entry points to.
+    garbage: usize,
+}
+
+/// Below this many bytes of garbage the buffer is never rewritten.
+const MIN_GARBAGE: usize = 1 << 16;
+
+impl TextColumns {
+    fn push(text: &mut String, s: &str) -> Span {
+        let start = text.len();
+        text.push_str(s);
+        Span {
+            start,
+            end: text.len(),
+        }
+    }
+
+    fn get(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or_default()
+    }
+
+    /// Whether `p`'s entry holds `p`'s texts.
+    fn holds(&self, p: &Product) -> bool {
+        self.entries.get(&p.id).is_some_and(|e| {
+            self.get(e.sku) == p.sku && e.name.map(|n| self.get(n)) == p.name.as_deref()
+        })
+    }
+
+    fn add(&mut self, p: &Product) {
+        self.drop(p.id);
+        let entry = TextEntry {
+            sku: Self::push(&mut self.text, &p.sku),
+            name: p.name.as_deref().map(|n| Self::push(&mut self.text, n)),
+        };
+        self.entries.insert(p.id, entry);
+    }
+
+    fn drop(&mut self, id: u64) {
+        if let Some(e) = self.entries.remove(&id) {
+            let len = |s: Span| s.end - s.start;
+            self.garbage += len(e.sku) + e.name.map_or(0, len);
+        }
+        if self.garbage > MIN_GARBAGE && self.garbage > self.text.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Rewrites the buffer with the live texts only, in id order.
+    fn compact(&mut self) {
+        let mut text = String::with_capacity(self.text.len().saturating_sub(self.garbage));
+        for e in self.entries.values_mut() {
+            let sku = self.text.get(e.sku.start..e.sku.end).unwrap_or_default();
+            e.sku = Self::push(&mut text, sku);
+            if let Some(n) = e.name {
+                let name = self.text.get(n.start..n.end).unwrap_or_default();
+                e.name = Some(Self::push(&mut text, name));
+            }
+        }
+        self.text = text;
+        self.garbage = 0;
+    }
+
+    /// Every product's texts, and nothing else, are kept.
+    fn check(&self, rows: &BTreeMap<u64, Product>) -> Result<(), String> {
+        if self.entries.len() != rows.len() {
+            return Err(format!(
+                "product text columns: {} entries for {} products",
+                self.entries.len(),
+                rows.len()
+            ));
+        }
+        match rows.values().find(|p| !self.holds(p)) {
+            Some(p) => Err(format!(
+                "product text columns: product {} ({:?}, {:?}) is kept as {:?}",
+                p.id,
+                p.sku,
+                p.name,
+                self.entries
+                    .get(&p.id)
+                    .map(|e| (self.get(e.sku), e.name.map(|n| self.get(n))))
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A product as a searchCriteria scan sees it: its `sku` and `name` from the text
+/// columns, anything else from the product (see [`Products::search_rows`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ProductRow<'a> {
+    /// The product.
+    pub product: &'a Product,
+    /// `product.sku`.
+    pub sku: &'a str,
+    /// `product.name`.
+    pub name: Option<&'a str>,
+}
+
+impl<'a> ProductRow<'a> {
+    /// The row's column for searchCriteria: [`crate::catalog::product_field`], with
+    /// `sku` and `name` read from the text columns.
+    pub fn field(&self, column: &str) -> crate::search::Field<'a> {
+        use crate::search::Field;
+        match column {
+            "sku" => Field::text(self.sku),
+            "name" => self.name.map_or(Field::Missing, Field::text),
+            _ => crate::catalog::product_field(self.product, column),
+        }
+    }
+}
+
 impl Products {
     fn from_rows(rows: BTreeMap<u64, Product>) -> Self {
         let mut keys = ProductKeys::default();
+        let mut text = TextColumns::default();
         for p in rows.values() {
             keys.add(p);
+            text.add(p);
         }
-        Self { rows, keys }
+        Self { rows, keys, text }
+    }
+
+    /// Every product in id order, as a searchCriteria scan reads it.
+    pub fn search_rows(&self) -> Vec<ProductRow<'_>> {
+        let text = &self.text;
+        self.rows
+            .iter()
+            .zip(&text.entries)
+            .map(|((id, product), (text_id, e))| {
+                if id == text_id {
+                    ProductRow {
+                        product,
+                        sku: text.get(e.sku),
+                        name: e.name.map(|n| text.get(n)),
+                    }
+                } else {
+                    // Out of step (never, as `check` proves): the product's own text.
+                    ProductRow {
+                        product,
+                        sku: &product.sku,
+                        name: product.name.as_deref(),
+                    }
+                }
+            })
+            .collect()
     }
 
     /// The product with `sku`, compared case-insensitively.
@@ -206,6 +373,9 @@ impl Products {
             self.keys.drop(old);
         }
         self.keys.add(&p);
+        if !self.text.holds(&p) {
+            self.text.add(&p);
+        }
         self.rows.insert(p.id, p);
         old
     }
@@ -214,6 +384,7 @@ impl Products {
     pub fn remove(&mut self, id: u64) -> Option<Product> {
         let old = self.rows.remove(&id)?;
         self.keys.drop(&old);
+        self.text.drop(id);
         Some(old)
     }
 
@@ -227,16 +398,21 @@ impl Products {
         p.id = id;
         compact(p);
         self.keys.add(p);
+        if !self.text.holds(p) {
+            self.text.add(p);
+        }
         Some(r)
     }
 
-    /// Compares the indexes with ones rebuilt from the rows.
+    /// Compares the indexes with ones rebuilt from the rows, and the text columns with
+    /// the products.
     pub fn check(&self) -> Result<(), String> {
         same(
             "products",
             &self.keys,
             &Self::from_rows(self.rows.clone()).keys,
-        )
+        )?;
+        self.text.check(&self.rows)
     }
 }
 
@@ -973,6 +1149,73 @@ mod tests {
             expires_at: 100,
             revoked: false,
         }
+    }
+
+    #[test]
+    fn product_text_columns_follow_every_change_and_compact() {
+        use crate::search::Field;
+        let mut state = crate::fixtures::default_state();
+        let scope = crate::catalog::SaveScope {
+            now: time::OffsetDateTime::UNIX_EPOCH,
+            website_ids: vec![1],
+            timezone: "UTC".into(),
+        };
+        let body = serde_json::json!({"sku": "t", "name": "T", "price": 1, "weight": 1});
+        let id = crate::catalog::save_product(&mut state, &body, None, &scope).unwrap();
+        let template = state.products[&id].clone();
+        let product = |id: u64, name: Option<String>| {
+            let mut p = template.clone();
+            p.id = id;
+            p.sku = format!("sku-{id}");
+            p.name = name;
+            p
+        };
+        let mut products = Products::default();
+        for id in 1..=200 {
+            products.insert(product(id, Some(format!("Name {id}"))));
+        }
+        products.check().unwrap();
+        // Renames leave their old text behind until the buffer is rewritten.
+        for round in 0..400 {
+            for id in [7, 8, 9] {
+                products.update(id, |p| {
+                    p.name = Some(format!("Renamed {round} {}", "x".repeat(200)));
+                });
+            }
+        }
+        assert!(products.text.text.len() < 100_000, "compacted");
+        products.update(10, |p| p.name = None);
+        products.update(12, |p| p.sku = "other".into());
+        products.update(13, |p| p.weight = Some(2.0)); // same texts: nothing appended
+        products.remove(11);
+        products.insert(product(5, Some("Replaced".into())));
+        products.insert(product(500, None));
+        products.check().unwrap();
+        let rows = products.search_rows();
+        assert_eq!(rows.len(), products.len());
+        for r in &rows {
+            assert_eq!(
+                (r.sku, r.name),
+                (&*r.product.sku, r.product.name.as_deref())
+            );
+            assert!(std::ptr::eq(r.product, &products[&r.product.id]));
+        }
+        assert_eq!(rows[4].name, Some("Replaced"));
+        let renamed = format!("Renamed 399 {}", "x".repeat(200));
+        assert_eq!(rows[6].field("name"), Field::text(&renamed));
+        assert_eq!(rows[9].field("name"), Field::Missing);
+        assert_eq!(rows[10].field("sku"), Field::text("other"));
+        assert_eq!(rows[11].field("weight"), Field::Num(2.0));
+        let back: Products =
+            serde_json::from_value(serde_json::to_value(&products).unwrap()).unwrap();
+        back.check().unwrap();
+        assert_eq!(back.text.garbage, 0);
+        // `check` sees a column out of step with its product.
+        let mut broken = products.clone();
+        let (a, b) = (broken.text.entries[&1], broken.text.entries[&2]);
+        broken.text.entries.insert(1, b);
+        broken.text.entries.insert(2, a);
+        assert!(broken.check().unwrap_err().contains("product 1"));
     }
 
     #[test]
