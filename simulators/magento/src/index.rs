@@ -286,19 +286,30 @@ impl TextColumns {
     }
 }
 
+/// The columns [`TextColumns`] keeps.
+const TEXT_COLUMNS: [&str; 2] = ["sku", "name"];
+
 /// A product as a searchCriteria scan sees it: its `sku` and `name` from the text
 /// columns, anything else from the product (see [`Products::search_rows`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ProductRow<'a> {
-    /// The product.
-    pub product: &'a Product,
+    /// The product's id.
+    pub id: u64,
     /// `product.sku`.
     pub sku: &'a str,
     /// `product.name`.
     pub name: Option<&'a str>,
+    /// The product, when the scan walked the products too.
+    product: Option<&'a Product>,
+    rows: &'a BTreeMap<u64, Product>,
 }
 
 impl<'a> ProductRow<'a> {
+    /// The product (looked up by id when the scan did not walk the products).
+    pub fn product(&self) -> Option<&'a Product> {
+        self.product.or_else(|| self.rows.get(&self.id))
+    }
+
     /// The row's column for searchCriteria: [`crate::catalog::product_field`], with
     /// `sku` and `name` read from the text columns.
     pub fn field(&self, column: &str) -> crate::search::Field<'a> {
@@ -306,7 +317,9 @@ impl<'a> ProductRow<'a> {
         match column {
             "sku" => Field::text(self.sku),
             "name" => self.name.map_or(Field::Missing, Field::text),
-            _ => crate::catalog::product_field(self.product, column),
+            _ => self
+                .product()
+                .map_or(Field::Missing, |p| crate::catalog::product_field(p, column)),
         }
     }
 }
@@ -322,25 +335,40 @@ impl Products {
         Self { rows, keys, text }
     }
 
-    /// Every product in id order, as a searchCriteria scan reads it.
-    pub fn search_rows(&self) -> Vec<ProductRow<'_>> {
+    /// Every product in id order, as a searchCriteria scan that reads `columns` needs
+    /// it. When those are all text columns (`sku`, `name`) only the text columns are
+    /// read, and a row finds its product by id when asked (for the page); otherwise
+    /// the scan walks the products alongside.
+    pub fn search_rows(&self, columns: &[&str]) -> Vec<ProductRow<'_>> {
         let text = &self.text;
+        let row = |id: u64, e: &TextEntry, product| ProductRow {
+            id,
+            sku: text.get(e.sku),
+            name: e.name.map(|n| text.get(n)),
+            product,
+            rows: &self.rows,
+        };
+        if columns.iter().all(|c| TEXT_COLUMNS.contains(c)) {
+            return text
+                .entries
+                .iter()
+                .map(|(&id, e)| row(id, e, None))
+                .collect();
+        }
         self.rows
             .iter()
             .zip(&text.entries)
-            .map(|((id, product), (text_id, e))| {
+            .map(|((&id, product), (&text_id, e))| {
                 if id == text_id {
-                    ProductRow {
-                        product,
-                        sku: text.get(e.sku),
-                        name: e.name.map(|n| text.get(n)),
-                    }
+                    row(id, e, Some(product))
                 } else {
                     // Out of step (never, as `check` proves): the product's own text.
                     ProductRow {
-                        product,
+                        id,
                         sku: &product.sku,
                         name: product.name.as_deref(),
+                        product: Some(product),
+                        rows: &self.rows,
                     }
                 }
             })
@@ -1191,15 +1219,19 @@ mod tests {
         products.insert(product(5, Some("Replaced".into())));
         products.insert(product(500, None));
         products.check().unwrap();
-        let rows = products.search_rows();
-        assert_eq!(rows.len(), products.len());
-        for r in &rows {
-            assert_eq!(
-                (r.sku, r.name),
-                (&*r.product.sku, r.product.name.as_deref())
-            );
-            assert!(std::ptr::eq(r.product, &products[&r.product.id]));
+        let walked = products.search_rows(&["sku", "weight"]);
+        let text_only = products.search_rows(&["sku", "name"]);
+        assert!(walked.iter().all(|r| r.product.is_some()));
+        assert!(text_only.iter().all(|r| r.product.is_none()));
+        for rows in [&walked, &text_only] {
+            assert_eq!(rows.len(), products.len());
+            for r in rows {
+                let p = r.product().unwrap();
+                assert_eq!((r.sku, r.name), (&*p.sku, p.name.as_deref()));
+                assert!(std::ptr::eq(p, &products[&r.id]));
+            }
         }
+        let rows = text_only;
         assert_eq!(rows[4].name, Some("Replaced"));
         let renamed = format!("Renamed 399 {}", "x".repeat(200));
         assert_eq!(rows[6].field("name"), Field::text(&renamed));

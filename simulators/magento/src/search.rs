@@ -272,6 +272,22 @@ impl SearchCriteria {
         Value::Object(out)
     }
 
+    /// The columns the filters and sort orders read (a filter without `field` reads
+    /// `""`; a sort order without one is skipped).
+    pub fn columns(&self) -> Vec<&str> {
+        let filters = self
+            .filter_groups
+            .iter()
+            .flat_map(|g| &g.filters)
+            .map(|f| f.field.as_deref().unwrap_or(""));
+        let sorts = self
+            .sort_orders
+            .iter()
+            .flatten()
+            .filter_map(|s| s.field.as_deref());
+        filters.chain(sorts).collect()
+    }
+
     /// Filters `rows` (OR within a group, AND across groups), sorts them (stable) and
     /// cuts out the requested page. `field(row, column)` reads one column of a row.
     /// Returns the page and the number of matching rows. Fails only for condition

@@ -79,11 +79,12 @@ fn product_by_id(ctx: &Ctx<'_>, id: u64) -> MResult<Value> {
 /// `GET /V1/products?searchCriteria…` (searchCriteria required), in id order.
 pub fn search_products(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let criteria = search::from_query(&ctx.query, true)?;
-    let rows = ctx.state.products.search_rows();
+    let rows = ctx.state.products.search_rows(&criteria.columns());
     let (page, total) = criteria.apply(&rows, |p, f| p.field(f))?;
     let items = page
         .into_iter()
-        .map(|p| cat::product_json(p.product))
+        .filter_map(|p| p.product())
+        .map(cat::product_json)
         .collect();
     Ok(search::result(items, &criteria, total))
 }
