@@ -634,19 +634,19 @@ pub fn stock_status_json(p: &Product) -> Value {
 
 /// A product's column for searchCriteria (`category_id` and `website_id` are the set
 /// filters Magento's product collection adds).
-pub fn product_field(p: &Product, column: &str) -> crate::search::Field {
+pub fn product_field<'a>(p: &'a Product, column: &str) -> crate::search::Field<'a> {
     use crate::search::Field;
     match column {
         "id" | "entity_id" => Field::Num(p.id as f64),
-        "sku" => Field::Str(p.sku.clone()),
-        "name" => p.name.clone().map_or(Field::Missing, Field::Str),
+        "sku" => Field::text(&p.sku),
+        "name" => p.name.as_deref().map_or(Field::Missing, Field::text),
         "attribute_set_id" => Field::Num(p.attribute_set_id as f64),
         "price" => p.price.map_or(Field::Missing, Field::Num),
         "status" => Field::Num(f64::from(p.status)),
         "visibility" => Field::Num(f64::from(p.visibility)),
-        "type_id" => Field::Str(p.type_id.clone()),
-        "created_at" => Field::Str(p.created_at.clone()),
-        "updated_at" => Field::Str(p.updated_at.clone()),
+        "type_id" => Field::text(&p.type_id),
+        "created_at" => Field::text(&p.created_at),
+        "updated_at" => Field::text(&p.updated_at),
         "weight" => p.weight.map_or(Field::Missing, Field::Num),
         "category_id" | "category_ids" => Field::List(category_ids(p)),
         "website_id" | "website_ids" => {
@@ -661,14 +661,14 @@ pub fn product_field(p: &Product, column: &str) -> crate::search::Field {
                 .and_then(|s| s.parse().ok())
                 .map_or(Field::Missing, Field::Num),
             (_, Some(a)) => match (a.as_str(), a.as_json()) {
-                (Some(s), _) => Field::Str(s.to_owned()),
+                (Some(s), _) => Field::text(s),
                 (None, Some(Value::Array(items))) => Field::List(
                     items
                         .iter()
                         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                         .collect(),
                 ),
-                (None, other) => Field::Str(other.unwrap_or(&Value::Null).to_string()),
+                (None, other) => Field::Str(other.unwrap_or(&Value::Null).to_string().into()),
             },
             (_, None) => Field::Missing,
         },
@@ -1576,20 +1576,20 @@ pub fn tree_json(state: &State, c: &Category, depth: Option<i64>) -> Value {
 }
 
 /// A category's column for searchCriteria.
-pub fn category_field(c: &Category, column: &str) -> crate::search::Field {
+pub fn category_field<'a>(c: &'a Category, column: &str) -> crate::search::Field<'a> {
     use crate::search::Field;
     match column {
         "id" | "entity_id" => Field::Num(c.id as f64),
         "parent_id" => Field::Num(c.parent_id as f64),
-        "name" => Field::Str(c.name.clone()),
+        "name" => Field::text(&c.name),
         "is_active" => Field::Num(f64::from(u8::from(c.is_active))),
         "include_in_menu" => Field::Num(f64::from(u8::from(c.include_in_menu))),
         "position" => Field::Num(c.position as f64),
         "level" => Field::Num(c.level as f64),
-        "path" => Field::Str(c.path.clone()),
-        "created_at" => Field::Str(c.created_at.clone()),
-        "updated_at" => Field::Str(c.updated_at.clone()),
-        code => category_attribute(c, code).map_or(Field::Missing, |v| Field::Str(v.to_owned())),
+        "path" => Field::text(&c.path),
+        "created_at" => Field::text(&c.created_at),
+        "updated_at" => Field::text(&c.updated_at),
+        code => category_attribute(c, code).map_or(Field::Missing, Field::text),
     }
 }
 

@@ -20,6 +20,8 @@
 //!    aggregated per address). On create a refused address deletes the new customer,
 //!    so nothing is kept, but the ids MySQL handed out stay used.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -948,12 +950,12 @@ pub fn address_json(a: &CustomerAddress) -> Value {
 /// A customer's column for searchCriteria: the EAV attributes of a stock install, the
 /// `name` and `billing_*` columns the repository joins, `None` for anything else
 /// (Magento: `Invalid attribute name`). Secrets read as NULL.
-pub fn customer_field(c: &Customer, column: &str) -> Option<Field> {
+pub fn customer_field<'a>(c: &'a Customer, column: &str) -> Option<Field<'a>> {
     let num = |n: u64| Field::Num(n as f64);
     let opt_num = |n: Option<u64>| n.map_or(Field::Missing, num);
-    let text = |s: &str| Field::Str(s.to_owned());
+    let text = |s: &'a str| Field::text(s);
     let extra = |k: &str| match c.extra.get(k) {
-        Some(Value::String(s)) => Field::Str(s.clone()),
+        Some(Value::String(s)) => Field::text(s),
         Some(Value::Number(n)) => n.as_f64().map_or(Field::Missing, Field::Num),
         _ => Field::Missing,
     };
@@ -990,14 +992,14 @@ pub fn customer_field(c: &Customer, column: &str) -> Option<Field> {
                 text(&c.lastname),
                 extra("suffix"),
             ];
-            let words: Vec<String> = parts
+            let words: Vec<Cow<'_, str>> = parts
                 .into_iter()
                 .filter_map(|p| match p {
                     Field::Str(s) if !s.is_empty() => Some(s),
                     _ => None,
                 })
                 .collect();
-            Field::Str(words.join(" "))
+            Field::Str(words.join(" ").into())
         }
         "billing_postcode" => billing("postcode"),
         "billing_city" => billing("city"),

@@ -78,7 +78,8 @@ macro_rules! rows_only {
 // ---------------------------------------------------------------------------
 // Products
 
-/// Products by entity id, with their SKU, URL-key and category indexes.
+/// Products by entity id, with their SKU, URL-key and category indexes, and a copy of
+/// their searched text columns.
 ///
 /// Memory per product is what bounds a large catalogue (BENCHMARKS.md, "Memory per
 /// product"), so the rows are boxed (a B-tree node holds 11 entries and is about half
@@ -88,6 +89,7 @@ macro_rules! rows_only {
 pub struct Products {
     rows: BTreeMap<u64, Box<Product>>,
     keys: ProductKeys,
+    text: TextColumns,
 }
 
 type Rows = BTreeMap<u64, Box<Product>>;
@@ -299,16 +301,210 @@ impl<'de> Deserialize<'de> for Products {
     }
 }
 
+/// Where a text lies in [`TextColumns::text`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// A product's entry in [`TextColumns`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TextEntry {
+    sku: Span,
+    name: Option<Span>,
+}
+
+/// The `sku` and `name` of every product, side by side in one buffer in id order (as
+/// products are created): what a searchCriteria scan reads from each product. Reading
+/// them from the products themselves costs two cache misses per product (the product
+/// in its B-tree node, then the string's heap block); here the scan streams through
+/// two dense arrays.
+///
+/// A product that is changed or removed leaves its old text behind as garbage; once
+/// the garbage outgrows the live text the buffer is rewritten in id order.
+#[derive(Debug, Clone, Default)]
+struct TextColumns {
+    text: String,
+    /// Product id → its texts, in the same id order as the products.
+    entries: BTreeMap<u64, TextEntry>,
+    /// Bytes of `text` no entry points to.
+    garbage: usize,
+}
+
+/// Below this many bytes of garbage the buffer is never rewritten.
+const MIN_GARBAGE: usize = 1 << 16;
+
+impl TextColumns {
+    fn push(text: &mut String, s: &str) -> Span {
+        let start = text.len();
+        text.push_str(s);
+        Span {
+            start,
+            end: text.len(),
+        }
+    }
+
+    fn get(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or_default()
+    }
+
+    /// Whether `p`'s entry holds `p`'s texts.
+    fn holds(&self, p: &Product) -> bool {
+        self.entries.get(&p.id).is_some_and(|e| {
+            self.get(e.sku) == p.sku && e.name.map(|n| self.get(n)) == p.name.as_deref()
+        })
+    }
+
+    fn add(&mut self, p: &Product) {
+        self.drop(p.id);
+        let entry = TextEntry {
+            sku: Self::push(&mut self.text, &p.sku),
+            name: p.name.as_deref().map(|n| Self::push(&mut self.text, n)),
+        };
+        self.entries.insert(p.id, entry);
+    }
+
+    fn drop(&mut self, id: u64) {
+        if let Some(e) = self.entries.remove(&id) {
+            let len = |s: Span| s.end - s.start;
+            self.garbage += len(e.sku) + e.name.map_or(0, len);
+        }
+        if self.garbage > MIN_GARBAGE && self.garbage > self.text.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Rewrites the buffer with the live texts only, in id order.
+    fn compact(&mut self) {
+        let mut text = String::with_capacity(self.text.len().saturating_sub(self.garbage));
+        for e in self.entries.values_mut() {
+            let sku = self.text.get(e.sku.start..e.sku.end).unwrap_or_default();
+            e.sku = Self::push(&mut text, sku);
+            if let Some(n) = e.name {
+                let name = self.text.get(n.start..n.end).unwrap_or_default();
+                e.name = Some(Self::push(&mut text, name));
+            }
+        }
+        self.text = text;
+        self.garbage = 0;
+    }
+
+    /// Every product's texts, and nothing else, are kept.
+    fn check(&self, rows: &Rows) -> Result<(), String> {
+        if self.entries.len() != rows.len() {
+            return Err(format!(
+                "product text columns: {} entries for {} products",
+                self.entries.len(),
+                rows.len()
+            ));
+        }
+        match rows.values().find(|p| !self.holds(p)) {
+            Some(p) => Err(format!(
+                "product text columns: product {} ({:?}, {:?}) is kept as {:?}",
+                p.id,
+                p.sku,
+                p.name,
+                self.entries
+                    .get(&p.id)
+                    .map(|e| (self.get(e.sku), e.name.map(|n| self.get(n))))
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The columns [`TextColumns`] keeps.
+const TEXT_COLUMNS: [&str; 2] = ["sku", "name"];
+
+/// A product as a searchCriteria scan sees it: its `sku` and `name` from the text
+/// columns, anything else from the product (see [`Products::search_rows`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ProductRow<'a> {
+    /// The product's id.
+    pub id: u64,
+    /// `product.sku`.
+    pub sku: &'a str,
+    /// `product.name`.
+    pub name: Option<&'a str>,
+    /// The product, when the scan walked the products too.
+    product: Option<&'a Product>,
+    rows: &'a Rows,
+}
+
+impl<'a> ProductRow<'a> {
+    /// The product (looked up by id when the scan did not walk the products).
+    pub fn product(&self) -> Option<&'a Product> {
+        self.product
+            .or_else(|| self.rows.get(&self.id).map(|p| &**p))
+    }
+
+    /// The row's column for searchCriteria: [`crate::catalog::product_field`], with
+    /// `sku` and `name` read from the text columns.
+    pub fn field(&self, column: &str) -> crate::search::Field<'a> {
+        use crate::search::Field;
+        match column {
+            "sku" => Field::text(self.sku),
+            "name" => self.name.map_or(Field::Missing, Field::text),
+            _ => self
+                .product()
+                .map_or(Field::Missing, |p| crate::catalog::product_field(p, column)),
+        }
+    }
+}
+
 impl Products {
     fn from_rows(mut rows: Rows) -> Self {
         for p in rows.values_mut() {
             compact(p);
         }
         let mut keys = ProductKeys::default();
+        let mut text = TextColumns::default();
         for p in rows.values() {
             keys.add(p, &rows);
+            text.add(p);
         }
-        Self { rows, keys }
+        Self { rows, keys, text }
+    }
+
+    /// Every product in id order, as a searchCriteria scan that reads `columns` needs
+    /// it. When those are all text columns (`sku`, `name`) only the text columns are
+    /// read, and a row finds its product by id when asked (for the page); otherwise
+    /// the scan walks the products alongside.
+    pub fn search_rows(&self, columns: &[&str]) -> Vec<ProductRow<'_>> {
+        let text = &self.text;
+        let row = |id: u64, e: &TextEntry, product| ProductRow {
+            id,
+            sku: text.get(e.sku),
+            name: e.name.map(|n| text.get(n)),
+            product,
+            rows: &self.rows,
+        };
+        if columns.iter().all(|c| TEXT_COLUMNS.contains(c)) {
+            return text
+                .entries
+                .iter()
+                .map(|(&id, e)| row(id, e, None))
+                .collect();
+        }
+        self.rows
+            .iter()
+            .zip(&text.entries)
+            .map(|((&id, product), (&text_id, e))| {
+                if id == text_id {
+                    row(id, e, Some(product))
+                } else {
+                    // Out of step (never, as `check` proves): the product's own text.
+                    ProductRow {
+                        id,
+                        sku: &product.sku,
+                        name: product.name.as_deref(),
+                        product: Some(product),
+                        rows: &self.rows,
+                    }
+                }
+            })
+            .collect()
     }
 
     /// How many products there are.
@@ -378,6 +574,9 @@ impl Products {
             self.keys.drop(old);
         }
         self.keys.add(&p, &self.rows);
+        if !self.text.holds(&p) {
+            self.text.add(&p);
+        }
         self.rows.insert(p.id, Box::new(p));
         old.map(|p| *p)
     }
@@ -386,6 +585,7 @@ impl Products {
     pub fn remove(&mut self, id: u64) -> Option<Product> {
         let old = self.rows.remove(&id)?;
         self.keys.drop(&old);
+        self.text.drop(id);
         Some(*old)
     }
 
@@ -399,11 +599,15 @@ impl Products {
         p.id = id;
         compact(&mut p);
         self.keys.add(&p, &self.rows);
+        if !self.text.holds(&p) {
+            self.text.add(&p);
+        }
         self.rows.insert(id, p);
         Some(r)
     }
 
-    /// Compares the indexes with ones rebuilt from the rows.
+    /// Compares the indexes with ones rebuilt from the rows, and the text columns with
+    /// the products.
     pub fn check(&self) -> Result<(), String> {
         let rebuilt = Self::from_rows(self.rows.clone());
         same(
@@ -415,7 +619,8 @@ impl Products {
             "products by category",
             &self.keys.by_category,
             &rebuilt.keys.by_category,
-        )
+        )?;
+        self.text.check(&self.rows)
     }
 }
 
@@ -1163,6 +1368,77 @@ mod tests {
             expires_at: 100,
             revoked: false,
         }
+    }
+
+    #[test]
+    fn product_text_columns_follow_every_change_and_compact() {
+        use crate::search::Field;
+        let mut state = crate::fixtures::default_state();
+        let scope = crate::catalog::SaveScope {
+            now: time::OffsetDateTime::UNIX_EPOCH,
+            website_ids: vec![1],
+            timezone: "UTC".into(),
+        };
+        let body = serde_json::json!({"sku": "t", "name": "T", "price": 1, "weight": 1});
+        let id = crate::catalog::save_product(&mut state, &body, None, &scope).unwrap();
+        let template = state.products.get(&id).cloned().unwrap();
+        let product = |id: u64, name: Option<String>| {
+            let mut p = template.clone();
+            p.id = id;
+            p.sku = format!("sku-{id}");
+            p.name = name;
+            p
+        };
+        let mut products = Products::default();
+        for id in 1..=200 {
+            products.insert(product(id, Some(format!("Name {id}"))));
+        }
+        products.check().unwrap();
+        // Renames leave their old text behind until the buffer is rewritten.
+        for round in 0..400 {
+            for id in [7, 8, 9] {
+                products.update(id, |p| {
+                    p.name = Some(format!("Renamed {round} {}", "x".repeat(200)));
+                });
+            }
+        }
+        assert!(products.text.text.len() < 100_000, "compacted");
+        products.update(10, |p| p.name = None);
+        products.update(12, |p| p.sku = "other".into());
+        products.update(13, |p| p.weight = Some(2.0)); // same texts: nothing appended
+        products.remove(11);
+        products.insert(product(5, Some("Replaced".into())));
+        products.insert(product(500, None));
+        products.check().unwrap();
+        let walked = products.search_rows(&["sku", "weight"]);
+        let text_only = products.search_rows(&["sku", "name"]);
+        assert!(walked.iter().all(|r| r.product.is_some()));
+        assert!(text_only.iter().all(|r| r.product.is_none()));
+        for rows in [&walked, &text_only] {
+            assert_eq!(rows.len(), products.len());
+            for r in rows {
+                let p = r.product().unwrap();
+                assert_eq!((r.sku, r.name), (&*p.sku, p.name.as_deref()));
+                assert!(std::ptr::eq(p, products.get(&r.id).unwrap()));
+            }
+        }
+        let rows = text_only;
+        assert_eq!(rows[4].name, Some("Replaced"));
+        let renamed = format!("Renamed 399 {}", "x".repeat(200));
+        assert_eq!(rows[6].field("name"), Field::text(&renamed));
+        assert_eq!(rows[9].field("name"), Field::Missing);
+        assert_eq!(rows[10].field("sku"), Field::text("other"));
+        assert_eq!(rows[11].field("weight"), Field::Num(2.0));
+        let back: Products =
+            serde_json::from_value(serde_json::to_value(&products).unwrap()).unwrap();
+        back.check().unwrap();
+        assert_eq!(back.text.garbage, 0);
+        // `check` sees a column out of step with its product.
+        let mut broken = products.clone();
+        let (a, b) = (broken.text.entries[&1], broken.text.entries[&2]);
+        broken.text.entries.insert(1, b);
+        broken.text.entries.insert(2, a);
+        assert!(broken.check().unwrap_err().contains("product 1"));
     }
 
     #[test]

@@ -126,6 +126,7 @@
 //! `string`, and non-nullable getters are rendered even when null). Values echo as
 //! strings, directions upper-cased, condition types as sent.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use axum::http::StatusCode;
@@ -183,17 +184,25 @@ pub struct SortOrder {
     pub direction: Option<String>,
 }
 
-/// The value of one column of one row, as the SQL layer would see it.
+/// The value of one column of one row, as the SQL layer would see it. Text borrows
+/// from the row where it can ([`Field::text`]), so reading a column copies nothing.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Field {
+pub enum Field<'a> {
     /// SQL NULL: an unset attribute, an unknown column.
     Missing,
     /// A text column (or a decimal the store keeps as text).
-    Str(String),
+    Str(Cow<'a, str>),
     /// A numeric column.
     Num(f64),
     /// A set-valued column: `category_ids`, a multiselect attribute.
     List(Vec<String>),
+}
+
+impl<'a> Field<'a> {
+    /// A text column borrowed from the row.
+    pub fn text(s: &'a str) -> Self {
+        Field::Str(Cow::Borrowed(s))
+    }
 }
 
 impl SearchCriteria {
@@ -263,6 +272,22 @@ impl SearchCriteria {
         Value::Object(out)
     }
 
+    /// The columns the filters and sort orders read (a filter without `field` reads
+    /// `""`; a sort order without one is skipped).
+    pub fn columns(&self) -> Vec<&str> {
+        let filters = self
+            .filter_groups
+            .iter()
+            .flat_map(|g| &g.filters)
+            .map(|f| f.field.as_deref().unwrap_or(""));
+        let sorts = self
+            .sort_orders
+            .iter()
+            .flatten()
+            .filter_map(|s| s.field.as_deref());
+        filters.chain(sorts).collect()
+    }
+
     /// Filters `rows` (OR within a group, AND across groups), sorts them (stable) and
     /// cuts out the requested page. `field(row, column)` reads one column of a row.
     /// Returns the page and the number of matching rows. Fails only for condition
@@ -270,7 +295,7 @@ impl SearchCriteria {
     pub fn apply<'a, T>(
         &self,
         rows: &'a [T],
-        field: impl Fn(&T, &str) -> Field,
+        field: impl Fn(&'a T, &str) -> Field<'a>,
     ) -> MResult<(Vec<&'a T>, usize)> {
         let groups = self
             .filter_groups
@@ -282,70 +307,74 @@ impl SearchCriteria {
                     .collect::<MResult<Vec<_>>>()
             })
             .collect::<MResult<Vec<_>>>()?;
-        let hits: Vec<&'a T> = rows
-            .iter()
-            .filter(|row| {
-                groups.iter().all(|group| {
-                    group.is_empty()
-                        || group
-                            .iter()
-                            .any(|(column, test)| test.matches(&field(row, column)))
-                })
-            })
-            .collect();
-        let total = hits.len();
-
         let sorts: Vec<(&str, bool)> = self
             .sort_orders
             .iter()
             .flatten()
             .filter_map(|s| Some((s.field.as_deref()?, s.direction.as_deref() == Some("ASC"))))
             .collect();
-        if !sorts.is_empty() {
-            // Each hit with its keys and its row position: ties keep row order (what a
-            // stable sort gives), so the order is total and only the requested page's
-            // rows need sorting — select the first `end`, then sort just those.
-            let mut keyed: Vec<(Vec<SortKey>, usize)> = hits
-                .iter()
-                .enumerate()
-                .map(|(i, row)| {
-                    let keys = sorts
+
+        // One pass over the rows: each hit's sort keys are read while its row is in
+        // cache (flat: `sorts.len()` keys per hit).
+        let mut hits: Vec<&'a T> = Vec::new();
+        let mut keys: Vec<SortKey<'a>> = Vec::new();
+        for row in rows {
+            let hit = groups.iter().all(|group| {
+                group.is_empty()
+                    || group
                         .iter()
-                        .map(|(column, _)| SortKey::of(field(row, column)))
-                        .collect();
-                    (keys, i)
-                })
-                .collect();
-            let by_keys = |(a, i): &(Vec<SortKey>, usize), (b, j): &(Vec<SortKey>, usize)| {
-                a.iter()
-                    .zip(b)
-                    .zip(&sorts)
-                    .map(|((x, y), (_, asc))| {
-                        let o = x.order(y);
-                        if *asc { o } else { o.reverse() }
-                    })
-                    .find(|o| o.is_ne())
-                    .unwrap_or_else(|| i.cmp(j))
-            };
-            let (start, end) = self.page_bounds(total);
-            if end == 0 {
-                keyed.clear();
-            } else if end < keyed.len() {
-                keyed.select_nth_unstable_by(end - 1, by_keys);
-                keyed.truncate(end);
+                        .any(|(column, test)| test.matches(&field(row, column)))
+            });
+            if hit {
+                hits.push(row);
+                keys.extend(
+                    sorts
+                        .iter()
+                        .map(|(column, _)| SortKey::of(field(row, column))),
+                );
             }
-            keyed.sort_unstable_by(by_keys);
-            let page = keyed
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .map(|(_, i)| hits[*i])
-                .collect();
-            return Ok((page, total));
+        }
+        let total = hits.len();
+        let (start, end) = self.page_bounds(total);
+        if sorts.is_empty() {
+            hits.truncate(end);
+            hits.drain(..start);
+            return Ok((hits, total));
         }
 
-        let (start, end) = self.page_bounds(total);
-        Ok((hits.get(start..end).unwrap_or_default().to_vec(), total))
+        // Hits by position, compared by their keys; ties keep row order (what a stable
+        // sort gives), so the order is total and only the requested page's rows need
+        // sorting — select the first `end`, then sort just those.
+        let n = sorts.len();
+        let by_keys = |i: &usize, j: &usize| {
+            keys[i * n..(i + 1) * n]
+                .iter()
+                .zip(&keys[j * n..(j + 1) * n])
+                .zip(&sorts)
+                .map(|((x, y), (_, asc))| {
+                    let o = x.order(y);
+                    if *asc { o } else { o.reverse() }
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| i.cmp(j))
+        };
+        let mut order: Vec<usize> = (0..total).collect();
+        if end < order.len() {
+            if end == 0 {
+                order.clear();
+            } else {
+                order.select_nth_unstable_by(end - 1, by_keys);
+                order.truncate(end);
+            }
+        }
+        order.sort_unstable_by(by_keys);
+        let page = order
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| hits[i])
+            .collect();
+        Ok((page, total))
     }
 
     /// `[start, end)` of the requested page among `total` sorted matches.
@@ -664,9 +693,45 @@ fn fold(c: char) -> char {
     }
 }
 
-/// `collate(a)` compared with an already collated `key`, without building the former.
+/// `collate(a).cmp(&collate(b))` without building either: ASCII bytes are folded in
+/// place, the rest from the first non-ASCII byte on is folded by character.
+fn collation_order(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.trim_end_matches(' '), b.trim_end_matches(' '));
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while let (Some(&p), Some(&q)) = (x.get(i), y.get(i)) {
+        if !p.is_ascii() || !q.is_ascii() {
+            break;
+        }
+        let o = p.to_ascii_lowercase().cmp(&q.to_ascii_lowercase());
+        if o.is_ne() {
+            return o;
+        }
+        i += 1;
+    }
+    // Every byte before `i` is ASCII on both sides, so `i` is a character boundary.
+    let (a, b) = (a.get(i..).unwrap_or(""), b.get(i..).unwrap_or(""));
+    a.chars().map(fold).cmp(b.chars().map(fold))
+}
+
+/// `collate(a)` compared with an already collated `key`, without building the former
+/// (ASCII bytes folded in place, as in [`collation_order`]).
 fn collate_cmp(a: &str, key: &str) -> Ordering {
-    a.trim_end_matches(' ').chars().map(fold).cmp(key.chars())
+    let a = a.trim_end_matches(' ');
+    let (x, y) = (a.as_bytes(), key.as_bytes());
+    let mut i = 0;
+    while let (Some(&p), Some(&q)) = (x.get(i), y.get(i)) {
+        if !p.is_ascii() || !q.is_ascii() {
+            break;
+        }
+        let o = p.to_ascii_lowercase().cmp(&q);
+        if o.is_ne() {
+            return o;
+        }
+        i += 1;
+    }
+    let (a, key) = (a.get(i..).unwrap_or(""), key.get(i..).unwrap_or(""));
+    a.chars().map(fold).cmp(key.chars())
 }
 
 /// A filter value, with the forms the comparisons need worked out once per search
@@ -699,9 +764,11 @@ fn collate(s: &str) -> String {
 /// `a <=> b` as MySQL compares a column with a string: as numbers when both are
 /// entirely numbers, else by the collation.
 fn str_cmp_op(a: &str, b: &Operand) -> Option<Ordering> {
-    match (strict_number(a), b.strict) {
-        (Some(x), Some(y)) => x.partial_cmp(&y),
-        _ => Some(collate_cmp(a, &b.key)),
+    // Only a numeric value can make it a numeric comparison: skip reading the column
+    // as a number otherwise.
+    match b.strict.and_then(|y| Some((strict_number(a)?, y))) {
+        Some((x, y)) => x.partial_cmp(&y),
+        None => Some(collate_cmp(a, &b.key)),
     }
 }
 
@@ -711,24 +778,24 @@ fn str_eq(a: &str, b: &Operand) -> bool {
 
 /// The column as SQL text (a list as its stored comma-joined text).
 /// Runs `f` on the column's text, borrowing it where the column is text already.
-fn with_text<R>(v: &Field, f: impl FnOnce(&str) -> R) -> R {
+fn with_text<R>(v: &Field<'_>, f: impl FnOnce(&str) -> R) -> R {
     match v {
         Field::Str(s) => f(s),
         other => f(&text(other)),
     }
 }
 
-fn text(v: &Field) -> String {
+fn text(v: &Field<'_>) -> String {
     match v {
         Field::Missing => String::new(),
-        Field::Str(s) => s.clone(),
+        Field::Str(s) => s.to_string(),
         Field::Num(n) => number_text(*n),
         Field::List(items) => items.join(","),
     }
 }
 
 /// `column = value` (for a list: any element equals).
-fn eq(v: &Field, value: &Operand) -> bool {
+fn eq(v: &Field<'_>, value: &Operand) -> bool {
     match v {
         Field::Missing => false,
         Field::Num(n) => *n == value.loose,
@@ -738,7 +805,7 @@ fn eq(v: &Field, value: &Operand) -> bool {
 }
 
 /// `column <=> value` for `gt`/`lt`/`gteq`/`lteq`; `None` for NULL.
-fn compare(v: &Field, value: &Operand) -> Option<Ordering> {
+fn compare(v: &Field<'_>, value: &Operand) -> Option<Ordering> {
     match v {
         Field::Missing => None,
         Field::Num(n) => n.partial_cmp(&value.loose),
@@ -748,7 +815,7 @@ fn compare(v: &Field, value: &Operand) -> Option<Ordering> {
 }
 
 /// `FIND_IN_SET(value, column) > 0` for a non-NULL column.
-fn find_in_set(v: &Field, value: &str) -> bool {
+fn find_in_set(v: &Field<'_>, value: &str) -> bool {
     if value.contains(',') {
         return false;
     }
@@ -764,7 +831,7 @@ fn find_in_set(v: &Field, value: &str) -> bool {
 }
 
 /// `INET_NTOA(column)`; `None` (NULL) out of the IPv4 range.
-fn inet_ntoa(v: &Field) -> Option<String> {
+fn inet_ntoa(v: &Field<'_>) -> Option<String> {
     let n = match v {
         Field::Missing => return None,
         Field::Num(n) => *n,
@@ -778,73 +845,93 @@ fn inet_ntoa(v: &Field) -> Option<String> {
     Some(std::net::Ipv4Addr::from(ip).to_string())
 }
 
-/// A compiled `LIKE` pattern.
+/// A compiled `LIKE` pattern: the runs of `_` and (folded) literals between its `%`s.
 #[derive(Debug)]
-struct Like(Vec<LikeTok>);
+struct Like {
+    /// The runs; `segments.len() - 1` is the number of `%` (so there is always one).
+    segments: Vec<Vec<LikeTok>>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum LikeTok {
-    Any,
     One,
     Lit(char),
 }
 
 impl Like {
     fn new(pattern: &str) -> Self {
-        let mut toks = Vec::new();
+        let mut segments = vec![Vec::new()];
         let mut chars = pattern.chars();
         while let Some(c) = chars.next() {
-            toks.push(match c {
-                '%' => LikeTok::Any,
+            let tok = match c {
+                '%' => {
+                    segments.push(Vec::new());
+                    continue;
+                }
                 '_' => LikeTok::One,
                 '\\' => LikeTok::Lit(fold(chars.next().unwrap_or('\\'))),
                 c => LikeTok::Lit(fold(c)),
-            });
-        }
-        Self(toks)
-    }
-
-    /// Wildcard matching with one backtrack point (the last `%`): O(n·m). ASCII text
-    /// (the common case) is matched in place; other text is folded into a buffer.
-    fn matches(&self, text: &str) -> bool {
-        if text.is_ascii() {
-            let bytes = text.as_bytes();
-            return self.matches_folded(bytes.len(), |i| char::from(bytes[i].to_ascii_lowercase()));
-        }
-        let t: Vec<char> = text.chars().map(fold).collect();
-        self.matches_folded(t.len(), |i| t[i])
-    }
-
-    /// [`Like::matches`] over `len` folded characters read with `at`.
-    fn matches_folded(&self, len: usize, at: impl Fn(usize) -> char) -> bool {
-        let p = &self.0;
-        let (mut ti, mut pi) = (0, 0);
-        let mut star: Option<(usize, usize)> = None;
-        while ti < len {
-            match p.get(pi) {
-                Some(LikeTok::Any) => {
-                    star = Some((pi, ti));
-                    pi += 1;
-                }
-                Some(LikeTok::One) => {
-                    ti += 1;
-                    pi += 1;
-                }
-                Some(LikeTok::Lit(c)) if *c == at(ti) => {
-                    ti += 1;
-                    pi += 1;
-                }
-                _ => match star {
-                    Some((sp, st)) => {
-                        pi = sp + 1;
-                        ti = st + 1;
-                        star = Some((sp, st + 1));
-                    }
-                    None => return false,
-                },
+            };
+            if let Some(last) = segments.last_mut() {
+                last.push(tok);
             }
         }
-        p[pi..].iter().all(|tok| *tok == LikeTok::Any)
+        Self { segments }
+    }
+
+    /// Whether the whole of `text` matches. ASCII text (the common case) is matched in
+    /// place, folding byte by byte; other text is folded into a buffer first.
+    fn matches(&self, text: &str) -> bool {
+        if text.is_ascii() {
+            self.matches_folded(text.as_bytes(), |b, c| {
+                char::from(b.to_ascii_lowercase()) == c
+            })
+        } else {
+            let folded: Vec<char> = text.chars().map(fold).collect();
+            self.matches_folded(&folded, |t, c| t == c)
+        }
+    }
+
+    /// [`Like::matches`] over the text's characters, `same(t, c)` telling whether text
+    /// character `t` folds to `c`. The first run is anchored at the start, the last at
+    /// the end, and each run between is taken at its leftmost place after the previous
+    /// one (leftmost is never worse, since every `_` and literal takes exactly one
+    /// character): linear in the text for each run.
+    fn matches_folded<C: Copy>(&self, text: &[C], same: impl Fn(C, char) -> bool) -> bool {
+        let at = |seg: &[LikeTok], pos: usize| {
+            text.get(pos..pos + seg.len()).is_some_and(|t| {
+                seg.iter().zip(t).all(|(tok, &c)| match tok {
+                    LikeTok::One => true,
+                    LikeTok::Lit(l) => same(c, *l),
+                })
+            })
+        };
+        let (first, rest) = match self.segments.split_first() {
+            Some(split) => split,
+            None => return text.is_empty(),
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            // No `%`: the whole text, one character per token.
+            return text.len() == first.len() && at(first, 0);
+        };
+        if first.len() + last.len() > text.len()
+            || !at(first, 0)
+            || !at(last, text.len() - last.len())
+        {
+            return false;
+        }
+        let end = text.len() - last.len();
+        let mut pos = first.len();
+        for seg in middle {
+            match (pos..)
+                .take_while(|&p| p + seg.len() <= end)
+                .find(|&p| at(seg, p))
+            {
+                Some(p) => pos = p + seg.len(),
+                None => return false,
+            }
+        }
+        true
     }
 }
 
@@ -904,8 +991,8 @@ impl Test {
     }
 
     /// SQL truth of the condition for one column value (UNKNOWN counts as false).
-    fn matches(&self, v: &Field) -> bool {
-        if *v == Field::Missing {
+    fn matches(&self, v: &Field<'_>) -> bool {
+        if matches!(v, Field::Missing) {
             return matches!(self, Test::Null);
         }
         match self {
@@ -935,21 +1022,22 @@ fn sql_error(message: &str) -> MagentoError {
     MagentoError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
 }
 
-/// A sort key in MySQL's `ORDER BY` order: NULL, numbers, strings (collated).
+/// A sort key in MySQL's `ORDER BY` order: NULL, numbers, strings (in collation
+/// order, compared without building their collation keys).
 #[derive(Debug, Clone)]
-enum SortKey {
+enum SortKey<'a> {
     Null,
     Num(f64),
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
-impl SortKey {
-    fn of(v: Field) -> Self {
+impl<'a> SortKey<'a> {
+    fn of(v: Field<'a>) -> Self {
         match v {
             Field::Missing => SortKey::Null,
             Field::Num(n) => SortKey::Num(n),
-            Field::Str(s) => SortKey::Text(collate(&s)),
-            Field::List(items) => SortKey::Text(collate(&items.join(","))),
+            Field::Str(s) => SortKey::Text(s),
+            Field::List(items) => SortKey::Text(Cow::Owned(items.join(","))),
         }
     }
 
@@ -965,7 +1053,7 @@ impl SortKey {
     fn order(&self, other: &Self) -> Ordering {
         match (self, other) {
             (SortKey::Num(a), SortKey::Num(b)) => a.total_cmp(b),
-            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => collation_order(a, b),
             _ => self.rank().cmp(&other.rank()),
         }
     }
@@ -1501,11 +1589,11 @@ mod tests {
         ]
     }
 
-    fn column(r: &Row, f: &str) -> Field {
+    fn column<'a>(r: &'a Row, f: &str) -> Field<'a> {
         match f {
-            "sku" => Field::Str(r.sku.to_owned()),
+            "sku" => Field::text(r.sku),
             "price" => r.price.map_or(Field::Missing, Field::Num),
-            "name" => r.name.map_or(Field::Missing, |n| Field::Str(n.to_owned())),
+            "name" => r.name.map_or(Field::Missing, Field::text),
             "tags" => Field::List(r.tags.iter().map(|t| (*t).to_owned()).collect()),
             _ => Field::Missing,
         }
@@ -1885,6 +1973,163 @@ mod tests {
         assert!(Like::new("%%").matches(""));
     }
 
+    /// Texts and patterns for the LIKE and collation checks: ASCII and not, trailing
+    /// spaces, a character whose lower case is ASCII (KELVIN SIGN), one whose lower
+    /// case is longer (İ), wildcards and escapes in the text.
+    const TEXTS: &[&str] = &[
+        "",
+        " ",
+        "a",
+        "A ",
+        "Blue Tee 12",
+        "blue tee 12  ",
+        "ÉTÉ bleu",
+        "été",
+        "Été",
+        "ete",
+        "\u{212A}elvin",
+        "kelvin",
+        "İstanbul",
+        "istanbul",
+        "a_b%c\\",
+        "xxaxxbxxbxc",
+        "Zoë",
+        "zoe",
+    ];
+    const PATTERNS: &[&str] = &[
+        "",
+        "%",
+        "%%",
+        "_",
+        "__",
+        "%_",
+        "_%_",
+        "%blue%",
+        "BLUE%",
+        "%12",
+        "%12 ",
+        "%12%",
+        "%été%",
+        "%É_É%",
+        "_t_",
+        "k%",
+        "%\u{212A}%",
+        "i%",
+        "_stanbul",
+        "%\\%%",
+        "%\\_%",
+        "a\\",
+        "%\\\\",
+        "%a%b%c",
+        "%a%b%c%",
+        "%x%x%",
+        "zo_",
+        "%Ë",
+    ];
+
+    /// LIKE by backtracking over folded characters: the definition, slowly.
+    fn naive_like(text: &[char], pattern: &[Option<Option<char>>]) -> bool {
+        // `None` is `%`, `Some(None)` is `_`, `Some(Some(c))` a literal.
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some((None, rest)) => (0..=text.len()).any(|i| naive_like(&text[i..], rest)),
+            Some((Some(tok), rest)) => text
+                .split_first()
+                .is_some_and(|(c, t)| tok.is_none_or(|l| l == *c) && naive_like(t, rest)),
+        }
+    }
+
+    fn naive_tokens(pattern: &str) -> Vec<Option<Option<char>>> {
+        let mut out = Vec::new();
+        let mut chars = pattern.chars();
+        while let Some(c) = chars.next() {
+            out.push(match c {
+                '%' => None,
+                '_' => Some(None),
+                '\\' => Some(Some(fold(chars.next().unwrap_or('\\')))),
+                c => Some(Some(fold(c))),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn like_agrees_with_a_backtracking_reference() {
+        let mut hits = 0;
+        for pattern in PATTERNS {
+            let like = Like::new(pattern);
+            let tokens = naive_tokens(pattern);
+            for text in TEXTS {
+                let folded: Vec<char> = text.chars().map(fold).collect();
+                let expected = naive_like(&folded, &tokens);
+                assert_eq!(like.matches(text), expected, "{text:?} LIKE {pattern:?}");
+                hits += usize::from(expected);
+            }
+        }
+        assert!(hits > 50, "the table exercises matches too ({hits})");
+        // Non-ASCII text is matched by character, case-insensitively.
+        assert!(Like::new("%été%").matches("ÉTÉ bleu"));
+        assert!(Like::new("_t_").matches("été"));
+        assert!(!Like::new("__").matches("é"));
+        assert!(Like::new("%\\\\").matches("a_b%c\\"));
+    }
+
+    #[test]
+    fn collation_order_is_the_order_of_collation_keys() {
+        let mut unequal = 0;
+        for a in TEXTS.iter().chain(PATTERNS) {
+            for b in TEXTS.iter().chain(PATTERNS) {
+                let expected = collate(a).cmp(&collate(b));
+                assert_eq!(collation_order(a, b), expected, "{a:?} vs {b:?}");
+                assert_eq!(collate_cmp(a, &collate(b)), expected, "{a:?} vs key {b:?}");
+                unequal += usize::from(expected.is_ne());
+            }
+        }
+        assert!(unequal > 100);
+        assert_eq!(collation_order("été ", "ÉTÉ"), Ordering::Equal);
+        assert_eq!(collation_order("Zoë", "zoe"), Ordering::Greater);
+        assert_eq!(collation_order("a", "A "), Ordering::Equal);
+        assert_eq!(collation_order("ab", "a"), Ordering::Greater);
+    }
+
+    #[test]
+    fn non_ascii_text_sorts_and_filters_by_collation() {
+        let names = [
+            "Zoë",
+            "été",
+            "zoe",
+            "Ete",
+            "ÉTÉ ",
+            "eta",
+            "Émile",
+            "\u{212A}elvin",
+            "kelvin",
+        ];
+        let rows: Vec<&str> = names.to_vec();
+        let c = criteria(
+            "searchCriteria[sortOrders][0][field]=name&searchCriteria[sortOrders][0][direction]=ASC&searchCriteria[pageSize]=4&searchCriteria[currentPage]=2",
+        );
+        let (page, total) = c.apply(&rows, |n, _| Field::text(n)).unwrap();
+        assert_eq!(total, names.len());
+        // eta, ete, kelvin, kelvin (KELVIN SIGN folds to k; ties keep row order), zoe,
+        // zoë, émile, été, été.
+        assert_eq!(page, [&"zoe", &"Zoë", &"Émile", &"été"]);
+        let mut reference = rows.clone();
+        reference.sort_by_key(|n| collate(n));
+        let (all, _) = criteria(
+            "searchCriteria[sortOrders][0][field]=name&searchCriteria[sortOrders][0][direction]=ASC",
+        )
+        .apply(&rows, |n, _| Field::text(n))
+        .unwrap();
+        assert_eq!(all.into_iter().copied().collect::<Vec<_>>(), reference);
+        let (hits, total) = criteria(
+            "searchCriteria[filter_groups][0][filters][0][field]=name&searchCriteria[filter_groups][0][filters][0][value]=%25T%C3%89%25&searchCriteria[filter_groups][0][filters][0][condition_type]=like",
+        )
+        .apply(&rows, |n, _| Field::text(n))
+        .unwrap();
+        assert_eq!((hits, total), (vec![&"été", &"ÉTÉ "], 2));
+    }
+
     #[test]
     fn in_and_nin_split_without_trimming() {
         assert_eq!(skus("sku", Some("in"), "mh01,10"), ["MH01", "10"]);
@@ -1961,7 +2206,7 @@ mod tests {
             ["WS12-M", "ws12-l", "24-MB01"]
         );
         assert!(find_in_set(&Field::Str("a,,b".into()), ""));
-        assert!(!find_in_set(&Field::Str(String::new()), ""));
+        assert!(!find_in_set(&Field::text(""), ""));
     }
 
     #[test]

@@ -73,12 +73,12 @@ fn row() -> impl Strategy<Value = Row> {
         })
 }
 
-fn column(r: &Row, f: &str) -> Field {
+fn column<'a>(r: &'a Row, f: &str) -> Field<'a> {
     match f {
-        "sku" => Field::Str(r.sku.clone()),
+        "sku" => Field::text(&r.sku),
         "price" => Field::Num(r.price),
         "qty" => r.qty.map_or(Field::Missing, Field::Num),
-        "name" => r.name.clone().map_or(Field::Missing, Field::Str),
+        "name" => r.name.as_deref().map_or(Field::Missing, Field::text),
         "tags" => Field::List(r.tags.clone()),
         _ => Field::Missing,
     }

@@ -73,9 +73,13 @@ fn store_root(ctx: &Ctx<'_>) -> u64 {
 /// `GET /V1/products?searchCriteria…` (searchCriteria required), in id order.
 pub fn search_products(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let criteria = search::from_query(&ctx.query, true)?;
-    let rows: Vec<&cat::Product> = ctx.state.products.values().collect();
-    let (page, total) = criteria.apply(&rows, |p, f| cat::product_field(p, f))?;
-    let items = page.into_iter().map(|p| cat::product_json(p)).collect();
+    let rows = ctx.state.products.search_rows(&criteria.columns());
+    let (page, total) = criteria.apply(&rows, |p, f| p.field(f))?;
+    let items = page
+        .into_iter()
+        .filter_map(|p| p.product())
+        .map(cat::product_json)
+        .collect();
     Ok(search::result(items, &criteria, total))
 }
 
@@ -162,7 +166,7 @@ pub fn attribute_sets(ctx: &mut Ctx<'_>) -> MResult<Value> {
         .collect();
     let (page, total) = criteria.apply(&rows, |s, f| match f {
         "attribute_set_id" => search::Field::Num(s.attribute_set_id as f64),
-        "attribute_set_name" => search::Field::Str(s.attribute_set_name.clone()),
+        "attribute_set_name" => search::Field::text(&s.attribute_set_name),
         "sort_order" => search::Field::Num(s.sort_order as f64),
         "entity_type_id" => search::Field::Num(s.entity_type_id as f64),
         _ => search::Field::Missing,

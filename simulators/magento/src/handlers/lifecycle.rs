@@ -107,47 +107,47 @@ fn order_of<'s>(ctx: &'s Ctx<'_>, order_id: u64) -> MResult<&'s Order> {
         .ok_or_else(|| MagentoError::not_found(sales::m::ENTITY_NOT_FOUND))
 }
 
-fn num(x: f64) -> Field {
+fn num(x: f64) -> Field<'static> {
     Field::Num(x)
 }
 
-fn invoice_field(i: &Invoice, column: &str) -> Field {
+fn invoice_field<'a>(i: &'a Invoice, column: &str) -> Field<'a> {
     match column {
         "entity_id" => num(i.entity_id as f64),
-        "increment_id" => Field::Str(i.increment_id.clone()),
+        "increment_id" => Field::text(&i.increment_id),
         "order_id" => num(i.order_id as f64),
         "state" => num(f64::from(i.state)),
         "grand_total" | "base_grand_total" => num(i.grand_total),
         "subtotal" | "base_subtotal" => num(i.subtotal),
-        "created_at" => Field::Str(i.created_at.clone()),
-        "updated_at" => Field::Str(i.updated_at.clone()),
+        "created_at" => Field::text(&i.created_at),
+        "updated_at" => Field::text(&i.updated_at),
         _ => Field::Missing,
     }
 }
 
-fn shipment_field(s: &Shipment, column: &str) -> Field {
+fn shipment_field<'a>(s: &'a Shipment, column: &str) -> Field<'a> {
     match column {
         "entity_id" => num(s.entity_id as f64),
-        "increment_id" => Field::Str(s.increment_id.clone()),
+        "increment_id" => Field::text(&s.increment_id),
         "order_id" => num(s.order_id as f64),
         "total_qty" => num(s.items.iter().map(|i| i.qty).sum()),
-        "created_at" => Field::Str(s.created_at.clone()),
-        "updated_at" => Field::Str(s.updated_at.clone()),
+        "created_at" => Field::text(&s.created_at),
+        "updated_at" => Field::text(&s.updated_at),
         _ => Field::Missing,
     }
 }
 
-fn creditmemo_field(c: &Creditmemo, column: &str) -> Field {
+fn creditmemo_field<'a>(c: &'a Creditmemo, column: &str) -> Field<'a> {
     match column {
         "entity_id" => num(c.entity_id as f64),
-        "increment_id" => Field::Str(c.increment_id.clone()),
+        "increment_id" => Field::text(&c.increment_id),
         "order_id" => num(c.order_id as f64),
         "invoice_id" => c.invoice_id.map_or(Field::Missing, |id| num(id as f64)),
         "state" | "creditmemo_status" => num(f64::from(c.state)),
         "grand_total" | "base_grand_total" => num(c.grand_total),
         "subtotal" | "base_subtotal" => num(c.subtotal),
-        "created_at" => Field::Str(c.created_at.clone()),
-        "updated_at" => Field::Str(c.updated_at.clone()),
+        "created_at" => Field::text(&c.created_at),
+        "updated_at" => Field::text(&c.updated_at),
         _ => Field::Missing,
     }
 }

@@ -230,23 +230,23 @@ fn item_json(i: &SourceItem) -> Value {
     })
 }
 
-fn text(v: &Option<String>) -> Field {
-    v.as_ref().map_or(Field::Missing, |s| Field::Str(s.clone()))
+fn text(v: &Option<String>) -> Field<'_> {
+    v.as_deref().map_or(Field::Missing, Field::text)
 }
 
-fn number(v: Option<f64>) -> Field {
+fn number(v: Option<f64>) -> Field<'static> {
     v.map_or(Field::Missing, Field::Num)
 }
 
-fn flag(b: bool) -> Field {
+fn flag(b: bool) -> Field<'static> {
     Field::Num(if b { 1.0 } else { 0.0 })
 }
 
 /// Column values of a source for searchCriteria.
-fn source_field(s: &Source, field: &str) -> Field {
+fn source_field<'a>(s: &'a Source, field: &str) -> Field<'a> {
     match field {
-        "source_code" => Field::Str(s.source_code.clone()),
-        "name" => Field::Str(s.name.clone()),
+        "source_code" => Field::text(&s.source_code),
+        "name" => Field::text(&s.name),
         "email" => text(&s.email),
         "contact_name" => text(&s.contact_name),
         "enabled" => flag(s.enabled),
@@ -272,32 +272,32 @@ fn source_field(s: &Source, field: &str) -> Field {
             .extension_attributes
             .get(field)
             .and_then(Value::as_str)
-            .map_or(Field::Missing, |v| Field::Str(v.to_owned())),
+            .map_or(Field::Missing, Field::text),
         _ => Field::Missing,
     }
 }
 
-fn stock_field(s: &Stock, field: &str) -> Field {
+fn stock_field<'a>(s: &'a Stock, field: &str) -> Field<'a> {
     match field {
         "stock_id" => Field::Num(s.stock_id as f64),
-        "name" => Field::Str(s.name.clone()),
+        "name" => Field::text(&s.name),
         _ => Field::Missing,
     }
 }
 
-fn link_field(l: &StockSourceLink, field: &str) -> Field {
+fn link_field<'a>(l: &'a StockSourceLink, field: &str) -> Field<'a> {
     match field {
         "stock_id" => Field::Num(l.stock_id as f64),
-        "source_code" => Field::Str(l.source_code.clone()),
+        "source_code" => Field::text(&l.source_code),
         "priority" => Field::Num(l.priority as f64),
         _ => Field::Missing,
     }
 }
 
-fn item_field(i: &SourceItem, field: &str) -> Field {
+fn item_field<'a>(i: &'a SourceItem, field: &str) -> Field<'a> {
     match field {
-        "sku" => Field::Str(i.sku.clone()),
-        "source_code" => Field::Str(i.source_code.clone()),
+        "sku" => Field::text(&i.sku),
+        "source_code" => Field::text(&i.source_code),
         "quantity" => Field::Num(i.quantity),
         "status" => Field::Num(f64::from(i.status)),
         _ => Field::Missing,

@@ -26,37 +26,40 @@ pub fn get_order(ctx: &mut Ctx<'_>) -> MResult<Value> {
 }
 
 /// An order's column for searchCriteria.
-pub fn order_field(o: &Order, column: &str) -> Field {
+pub fn order_field<'a>(o: &'a Order, column: &str) -> Field<'a> {
     match column {
         "entity_id" => Field::Num(o.entity_id as f64),
-        "increment_id" => Field::Str(o.increment_id.clone()),
-        "state" => Field::Str(o.state.clone()),
-        "status" => Field::Str(o.status.clone()),
+        "increment_id" => Field::text(&o.increment_id),
+        "state" => Field::text(&o.state),
+        "status" => Field::text(&o.status),
         "store_id" => Field::Num(o.store_id as f64),
         "customer_id" => o
             .customer_id
             .map_or(Field::Missing, |id| Field::Num(id as f64)),
-        "customer_email" => Field::Str(o.customer_email.clone()),
+        "customer_email" => Field::text(&o.customer_email),
         "customer_firstname" => o
             .customer_firstname
-            .clone()
-            .map_or(Field::Missing, Field::Str),
+            .as_deref()
+            .map_or(Field::Missing, Field::text),
         "customer_lastname" => o
             .customer_lastname
-            .clone()
-            .map_or(Field::Missing, Field::Str),
+            .as_deref()
+            .map_or(Field::Missing, Field::text),
         "customer_is_guest" => Field::Num(f64::from(u8::from(o.customer_is_guest))),
         "customer_group_id" => Field::Num(o.customer_group_id as f64),
-        "created_at" => Field::Str(o.created_at.clone()),
-        "updated_at" => Field::Str(o.updated_at.clone()),
+        "created_at" => Field::text(&o.created_at),
+        "updated_at" => Field::text(&o.updated_at),
         "grand_total" | "base_grand_total" => Field::Num(o.grand_total),
         "subtotal" | "base_subtotal" => Field::Num(o.subtotal),
         "quote_id" => Field::Num(o.quote_id as f64),
-        "shipping_method" => o.shipping_method.clone().map_or(Field::Missing, Field::Str),
+        "shipping_method" => o
+            .shipping_method
+            .as_deref()
+            .map_or(Field::Missing, Field::text),
         other => o.extra.get(other).map_or(Field::Missing, |v| match v {
-            Value::String(s) => Field::Str(s.clone()),
+            Value::String(s) => Field::text(s),
             Value::Number(n) => n.as_f64().map_or(Field::Missing, Field::Num),
-            other => Field::Str(other.to_string()),
+            other => Field::Str(other.to_string().into()),
         }),
     }
 }
