@@ -302,11 +302,11 @@ pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 /// A JSON response the way Magento sends it.
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"[]".to_vec());
-    json_bytes_response(status, bytes)
+    json_bytes_response(status, bytes.into())
 }
 
 /// A response with JSON already rendered to bytes, with Magento's content type.
-pub fn json_bytes_response(status: StatusCode, bytes: Vec<u8>) -> Response {
+pub fn json_bytes_response(status: StatusCode, bytes: axum::body::Bytes) -> Response {
     let mut resp = (status, bytes).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -153,7 +153,7 @@ fn accepts_json(headers: &HeaderMap) -> Result<(), String> {
 /// What a service call answered: a value to serialize, or JSON the handler wrote itself.
 enum Answer {
     Json(Value),
-    Rendered(Vec<u8>),
+    Rendered(Bytes),
 }
 
 impl Magento {

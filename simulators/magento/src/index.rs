@@ -90,6 +90,63 @@ pub struct Products {
     rows: BTreeMap<u64, Box<Product>>,
     keys: ProductKeys,
     text: TextColumns,
+    rendered: RenderCache,
+}
+
+/// Product JSON as [`crate::render::product`] wrote it, kept for the next read of the
+/// same product, at most [`RENDER_CACHE_BYTES`] in all (oldest out first). Derived data
+/// like the indexes: every change of a product drops its entry, and
+/// [`Products::check`] compares each entry with a fresh rendering.
+#[derive(Debug, Clone, Default)]
+struct RenderCache {
+    by_id: HashMap<u64, (u64, axum::body::Bytes)>,
+    // (id, generation) in insertion order; an entry whose generation no longer
+    // matches was dropped or replaced since.
+    order: VecDeque<(u64, u64)>,
+    next_generation: u64,
+    bytes: usize,
+}
+
+/// Bytes of rendered product JSON the cache keeps (about 6,000 products).
+const RENDER_CACHE_BYTES: usize = 8 << 20;
+
+impl RenderCache {
+    fn get(&self, id: u64) -> Option<axum::body::Bytes> {
+        self.by_id.get(&id).map(|(_, b)| b.clone())
+    }
+
+    fn put(&mut self, id: u64, bytes: axum::body::Bytes) {
+        if bytes.len() > RENDER_CACHE_BYTES / 16 {
+            return;
+        }
+        self.drop(id);
+        let generation = self.next_generation;
+        self.next_generation = self.next_generation.wrapping_add(1);
+        self.bytes += bytes.len();
+        self.by_id.insert(id, (generation, bytes));
+        self.order.push_back((id, generation));
+        while self.bytes > RENDER_CACHE_BYTES {
+            let Some((old, generation)) = self.order.pop_front() else {
+                break;
+            };
+            if self.by_id.get(&old).is_some_and(|(g, _)| *g == generation) {
+                self.drop(old);
+            }
+        }
+        // Dropped entries leave their place in the queue behind: keep it within twice
+        // the live entries.
+        if self.order.len() > 2 * self.by_id.len() + 64 {
+            let live = &self.by_id;
+            self.order
+                .retain(|(id, g)| live.get(id).is_some_and(|(lg, _)| lg == g));
+        }
+    }
+
+    fn drop(&mut self, id: u64) {
+        if let Some((_, b)) = self.by_id.remove(&id) {
+            self.bytes -= b.len();
+        }
+    }
 }
 
 type Rows = BTreeMap<u64, Box<Product>>;
@@ -464,7 +521,26 @@ impl Products {
             keys.add(p, &rows);
             text.add(p);
         }
-        Self { rows, keys, text }
+        Self {
+            rows,
+            keys,
+            text,
+            rendered: RenderCache::default(),
+        }
+    }
+
+    /// The product with `id` as JSON bytes ([`crate::render::product`]), from the
+    /// cache when it was rendered since its last change.
+    pub fn rendered(&mut self, id: u64) -> Option<Result<axum::body::Bytes, serde_json::Error>> {
+        if let Some(bytes) = self.rendered.get(id) {
+            return Some(Ok(bytes));
+        }
+        let product = self.rows.get(&id)?;
+        Some(crate::render::product_bytes(product).map(|bytes| {
+            let bytes = axum::body::Bytes::from(bytes);
+            self.rendered.put(id, bytes.clone());
+            bytes
+        }))
     }
 
     /// Every product in id order, as a searchCriteria scan that reads `columns` needs
@@ -577,6 +653,7 @@ impl Products {
         if !self.text.holds(&p) {
             self.text.add(&p);
         }
+        self.rendered.drop(p.id);
         self.rows.insert(p.id, Box::new(p));
         old.map(|p| *p)
     }
@@ -586,6 +663,7 @@ impl Products {
         let old = self.rows.remove(&id)?;
         self.keys.drop(&old);
         self.text.drop(id);
+        self.rendered.drop(id);
         Some(*old)
     }
 
@@ -595,6 +673,7 @@ impl Products {
         // keys can be compared with the other rows'.
         let mut p = self.rows.remove(&id)?;
         self.keys.drop(&p);
+        self.rendered.drop(id);
         let r = f(&mut p);
         p.id = id;
         compact(&mut p);
@@ -620,7 +699,22 @@ impl Products {
             &self.keys.by_category,
             &rebuilt.keys.by_category,
         )?;
-        self.text.check(&self.rows)
+        self.text.check(&self.rows)?;
+        let cache = &self.rendered;
+        if cache.bytes != cache.by_id.values().map(|(_, b)| b.len()).sum::<usize>() {
+            return Err("rendered products: the byte count is off".into());
+        }
+        for (id, (_, bytes)) in &cache.by_id {
+            let fresh = self
+                .rows
+                .get(id)
+                .map(|p| crate::render::product_bytes(p).map_err(|e| e.to_string()));
+            match fresh {
+                Some(Ok(fresh)) if fresh == bytes.as_ref() => {}
+                _ => return Err(format!("rendered products: product {id} is stale")),
+            }
+        }
+        Ok(())
     }
 }
 

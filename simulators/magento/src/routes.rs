@@ -1,6 +1,7 @@
 //! The REST route table, one line a route, as `webapi.xml` declares them: method,
 //! path (`:param` segments), ACL resources, handler.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::http::Method;
@@ -512,6 +513,19 @@ pub static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The routes by (method, number of segments), each list in declaration order: a
+/// request only looks at the routes of its own shape.
+static BY_SHAPE: LazyLock<HashMap<(Method, usize), Vec<&'static Route>>> = LazyLock::new(|| {
+    let mut shapes: HashMap<(Method, usize), Vec<&'static Route>> = HashMap::new();
+    for route in ROUTES.iter() {
+        shapes
+            .entry((route.method.clone(), route.segments.len()))
+            .or_default()
+            .push(route);
+    }
+    shapes
+});
+
 /// The route for `method` and the path segments after the store code, with its
 /// captured (raw, still percent-encoded) parameters. Literal segments beat
 /// parameters, so `/V1/products/types` is not the product `types`.
@@ -520,10 +534,8 @@ where
     'r: 'static,
 {
     let mut best: Option<(&Route, usize)> = None;
-    for route in ROUTES.iter() {
-        if route.method != *method || route.segments.len() != segments.len() {
-            continue;
-        }
+    let candidates = BY_SHAPE.get(&(method.clone(), segments.len()))?;
+    for &route in candidates {
         let mut literals = 0;
         let matched = route.segments.iter().zip(segments).all(|(p, s)| match p {
             Segment::Literal(l) => {
@@ -550,6 +562,48 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shape index finds what a scan of every route finds, for every declared
+    /// route with its parameters filled in, and for a path no route has.
+    #[test]
+    fn the_shape_index_finds_what_a_full_scan_finds() {
+        let scan = |method: &Method, segments: &[&str]| {
+            let mut best: Option<(&Route, usize)> = None;
+            for route in ROUTES.iter() {
+                if route.method != *method || route.segments.len() != segments.len() {
+                    continue;
+                }
+                let literals = route
+                    .segments
+                    .iter()
+                    .filter(|p| matches!(p, Segment::Literal(_)))
+                    .count();
+                let matched = route.segments.iter().zip(segments).all(|(p, s)| match p {
+                    Segment::Literal(l) => l == s,
+                    Segment::Param => !s.is_empty(),
+                });
+                if matched && best.is_none_or(|(_, n)| literals > n) {
+                    best = Some((route, literals));
+                }
+            }
+            best.map(|(r, _)| r.pattern)
+        };
+        for route in ROUTES.iter() {
+            let path: Vec<&str> = route
+                .segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Literal(l) => *l,
+                    Segment::Param => "x",
+                })
+                .collect();
+            let found = find(&route.method, &path).map(|(r, _)| r.pattern);
+            assert_eq!(found, scan(&route.method, &path), "{}", route.pattern);
+            assert!(found.is_some());
+        }
+        assert!(find(&Method::GET, &["V1", "nothing", "here", "at", "all"]).is_none());
+        assert!(find(&Method::PATCH, &["V1", "products"]).is_none());
+    }
 
     #[test]
     fn literal_routes_beat_parameters() {

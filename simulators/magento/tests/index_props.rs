@@ -33,6 +33,12 @@ enum Op {
     DeleteProduct {
         sku: usize,
     },
+    /// GET /V1/products/{sku}: fills the rendered-product cache, which every later
+    /// change must drop.
+    GetProduct {
+        sku: usize,
+        shout: bool,
+    },
     StockItem {
         sku: usize,
         qty: u8,
@@ -93,6 +99,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(sku, shout, name, category)| Op::SaveProduct { sku, shout, name, category }),
         1 => (sku.clone(), 0..NAMES.len()).prop_map(|(sku, name)| Op::RenameUrlKey { sku, name }),
         1 => sku.clone().prop_map(|sku| Op::DeleteProduct { sku }),
+        3 => (sku.clone(), any::<bool>()).prop_map(|(sku, shout)| Op::GetProduct { sku, shout }),
         1 => (sku.clone(), 0..20u8).prop_map(|(sku, qty)| Op::StockItem { sku, qty }),
         2 => (sku.clone(), 0..SOURCES.len(), 0..20u8)
             .prop_map(|(sku, source, qty)| Op::SourceItem { sku, source, qty }),
@@ -186,6 +193,13 @@ async fn apply(app: &TestApp, op: &Op) -> Vec<u16> {
                 {"attribute_code": "url_key", "value": key}
             ]}});
             vec![app.put(&format!("/V1/products/{}", SKUS[*i]), body).await.0]
+        }
+        Op::GetProduct { sku: i, shout } => {
+            vec![
+                app.get(&format!("/V1/products/{}", sku(*i, *shout)))
+                    .await
+                    .0,
+            ]
         }
         Op::DeleteProduct { sku: i } => {
             vec![

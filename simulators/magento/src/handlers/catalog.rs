@@ -9,7 +9,6 @@ use super::{Ctx, Scope};
 use crate::catalog::{self as cat, SaveScope};
 use crate::errors::{MResult, MagentoError};
 use crate::input;
-use crate::render;
 use crate::search;
 
 /// The `int` path parameter `i`, named `name` in a type error.
@@ -103,22 +102,25 @@ pub fn put_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
 
 /// `GET /V1/products/{sku}`.
 pub fn get_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let bytes = render::product_bytes(cat::product(ctx.state, ctx.param(0))?);
-    reply_bytes(ctx, bytes)
+    let id = cat::product(ctx.state, ctx.param(0))?.id;
+    reply_product(ctx, id)
 }
 
-/// The product with `id`, rendered straight to JSON (see [`crate::render`]).
+/// The product with `id`, rendered straight to JSON (see [`crate::render`]), or kept
+/// from its last rendering.
 fn reply_product(ctx: &mut Ctx<'_>, id: u64) -> MResult<Value> {
-    let product = ctx
+    let bytes = ctx
         .state
         .products
-        .get(&id)
+        .rendered(id)
         .ok_or_else(|| MagentoError::not_found(cat::m::PRODUCT_NOT_FOUND))?;
-    let bytes = render::product_bytes(product);
     reply_bytes(ctx, bytes)
 }
 
-fn reply_bytes(ctx: &mut Ctx<'_>, bytes: Result<Vec<u8>, serde_json::Error>) -> MResult<Value> {
+fn reply_bytes(
+    ctx: &mut Ctx<'_>,
+    bytes: Result<axum::body::Bytes, serde_json::Error>,
+) -> MResult<Value> {
     // Writing JSON into memory only fails for a map with non-string keys, which no
     // stored value has; it would answer Magento's masked 500.
     let bytes =

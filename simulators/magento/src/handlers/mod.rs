@@ -70,12 +70,12 @@ pub struct Ctx<'a> {
     pub principal: Principal,
     /// An answer the handler wrote as JSON bytes itself (see [`crate::render`]); when
     /// set, it is sent instead of the `Value` the handler returns.
-    pub rendered: Option<Vec<u8>>,
+    pub rendered: Option<axum::body::Bytes>,
 }
 
 impl Ctx<'_> {
     /// Answers with JSON the handler rendered itself: `bytes` go out as the body.
-    pub fn reply_rendered(&mut self, bytes: Vec<u8>) -> MResult<Value> {
+    pub fn reply_rendered(&mut self, bytes: axum::body::Bytes) -> MResult<Value> {
         self.rendered = Some(bytes);
         Ok(Value::Null)
     }
