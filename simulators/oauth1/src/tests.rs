@@ -1306,4 +1306,12 @@ proptest! {
         }
         prop_assert_eq!(url_decode(&bytes, plus), decoded);
     }
+
+    /// A plain path (what the fast path of `base_url` passes through as it is) comes
+    /// out of the whole normaliser unchanged.
+    #[test]
+    fn plain_paths_pass_the_normaliser_unchanged(path in "(/[A-Za-z0-9_~-]{0,6}){1,6}") {
+        prop_assert_eq!(crate::base::normalised_path_slow(&path), path.clone());
+        prop_assert_eq!(base_url("http", "h", &path), format!("http://h{path}"));
+    }
 }
