@@ -24,7 +24,20 @@ fn main() -> ExitCode {
     let Command::Serve(args) = cli.command;
     init_tracing(args.log_format);
 
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Whole-table searches run on the blocking pool (sim-magento's http.rs). They are
+    // CPU-bound, so more threads than cores only queue them in the kernel instead of
+    // in tokio, and every short-lived thread leaves an allocator heap behind: a
+    // mixed soak grew the RSS by 10 % a minute with tokio's default of 512 threads
+    // that exit after 10 s idle (BENCHMARKS.md). A few long-lived threads keep it flat.
+    let blocking = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 8);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(blocking)
+        .thread_keep_alive(std::time::Duration::from_secs(600))
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
