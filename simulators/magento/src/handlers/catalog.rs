@@ -88,7 +88,7 @@ pub fn post_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let scope = save_scope(ctx);
     let product = input::arg(&ctx.body, "product")?;
     let id = cat::save_product(ctx.state, product, None, &scope)?;
-    reply_product(ctx, id)
+    reply_saved(ctx, id)
 }
 
 /// `PUT /V1/products/{sku}`: the URL's SKU wins; an unknown SKU is created.
@@ -97,7 +97,7 @@ pub fn put_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let product = input::arg(&ctx.body, "product")?;
     let sku = ctx.params.first().map_or("", String::as_str);
     let id = cat::save_product(ctx.state, product, Some(sku), &scope)?;
-    reply_product(ctx, id)
+    reply_saved(ctx, id)
 }
 
 /// `GET /V1/products/{sku}`.
@@ -114,6 +114,20 @@ fn reply_product(ctx: &mut Ctx<'_>, id: u64) -> MResult<Value> {
         .products
         .rendered(id)
         .ok_or_else(|| MagentoError::not_found(cat::m::PRODUCT_NOT_FOUND))?;
+    reply_bytes(ctx, bytes)
+}
+
+/// The product just saved with `id`, rendered straight to JSON but not kept: an import
+/// saves thousands of products that nobody reads back at once, and keeping each would
+/// only push the products clients do read out of the cache.
+fn reply_saved(ctx: &mut Ctx<'_>, id: u64) -> MResult<Value> {
+    let bytes = ctx
+        .state
+        .products
+        .get(&id)
+        .map(crate::render::product_bytes)
+        .ok_or_else(|| MagentoError::not_found(cat::m::PRODUCT_NOT_FOUND))?
+        .map(axum::body::Bytes::from);
     reply_bytes(ctx, bytes)
 }
 
