@@ -17,6 +17,18 @@ use crate::{ParamOrder, SignatureMethod};
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The bytes RFC 3986 leaves unencoded: `A-Z a-z 0-9 - . _ ~`, as a table.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 fn push_escaped(out: &mut String, b: u8) {
     out.push('%');
     out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
@@ -26,7 +38,7 @@ fn push_escaped(out: &mut String, b: u8) {
 /// RFC 3986 percent-encoding, as PHP `rawurlencode`: `A-Z a-z 0-9 - . _ ~` stay, every
 /// other byte becomes `%XY` with upper-case hex.
 pub fn percent_encode(s: &[u8]) -> String {
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    let unreserved = |b: u8| UNRESERVED[usize::from(b)];
     let mut out = Vec::with_capacity(s.len() + s.len() / 2);
     let mut rest = s;
     while !rest.is_empty() {
@@ -398,13 +410,69 @@ fn compare_digits_left(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Or
 /// A stable merge sort that tolerates a comparison that is not a total order.
 /// `strnatcmp` is not always transitive, and the standard sorts may panic on such
 /// comparisons. Recursion depth is log2 of the parameter count.
-pub(crate) fn merge_sort<T, F: Fn(&T, &T) -> Ordering>(mut items: Vec<T>, cmp: &F) -> Vec<T> {
+///
+/// Top-down, the left half being the first `len / 2` items; it sorts a list of
+/// positions with one scratch list (no allocation per level), so every comparison is
+/// the one [`merge_sort_by_halves`] (the plain recursive form, kept for the tests)
+/// makes, in the same order, and the result is the same even for a comparison that is
+/// not a total order.
+pub(crate) fn merge_sort<T, F: Fn(&T, &T) -> Ordering>(items: Vec<T>, cmp: &F) -> Vec<T> {
+    fn sort<T, F: Fn(&T, &T) -> Ordering>(
+        items: &[T],
+        at: &mut [usize],
+        scratch: &mut [usize],
+        cmp: &F,
+    ) {
+        let n = at.len();
+        if n <= 1 {
+            return;
+        }
+        let mid = n / 2;
+        sort(items, &mut at[..mid], &mut scratch[..mid], cmp);
+        sort(items, &mut at[mid..], &mut scratch[mid..n], cmp);
+        let (mut l, mut r) = (0, mid);
+        for slot in scratch.iter_mut().take(n) {
+            let take_right = match (at.get(l), at.get(r).filter(|_| r < n)) {
+                (Some(&li), Some(&ri)) if l < mid => cmp(&items[ri], &items[li]) == Ordering::Less,
+                (_, Some(_)) => true,
+                _ => false,
+            };
+            if take_right {
+                *slot = at[r];
+                r += 1;
+            } else {
+                *slot = at[l];
+                l += 1;
+            }
+        }
+        at.copy_from_slice(&scratch[..n]);
+    }
+    let n = items.len();
+    if n <= 1 {
+        return items;
+    }
+    let mut at: Vec<usize> = (0..n).collect();
+    let mut scratch = vec![0; n];
+    sort(&items, &mut at, &mut scratch, cmp);
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    at.iter()
+        .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// The plain recursive form of [`merge_sort`] (a list per level): the definition the
+/// tests compare it with.
+#[cfg(test)]
+pub(crate) fn merge_sort_by_halves<T, F: Fn(&T, &T) -> Ordering>(
+    mut items: Vec<T>,
+    cmp: &F,
+) -> Vec<T> {
     if items.len() <= 1 {
         return items;
     }
     let right = items.split_off(items.len() / 2);
-    let left = merge_sort(items, cmp);
-    let right = merge_sort(right, cmp);
+    let left = merge_sort_by_halves(items, cmp);
+    let right = merge_sort_by_halves(right, cmp);
     let mut out = Vec::with_capacity(left.len() + right.len());
     let mut left = left.into_iter().peekable();
     let mut right = right.into_iter().peekable();

@@ -1314,4 +1314,18 @@ proptest! {
         prop_assert_eq!(crate::base::normalised_path_slow(&path), path.clone());
         prop_assert_eq!(base_url("http", "h", &path), format!("http://h{path}"));
     }
+
+    /// The merge sort over positions makes the comparisons of the recursive one and
+    /// gives its result, with natural order (not always transitive) on messy names.
+    #[test]
+    fn the_position_merge_sort_is_the_recursive_one(
+        names in proptest::collection::vec(messy_string(), 0..40),
+    ) {
+        let items: Vec<(String, usize)> = names.into_iter().enumerate().map(|(i, n)| (n, i)).collect();
+        let cmp = |a: &(String, usize), b: &(String, usize)| strnatcmp(a.0.as_bytes(), b.0.as_bytes());
+        prop_assert_eq!(
+            merge_sort(items.clone(), &cmp),
+            crate::base::merge_sort_by_halves(items, &cmp)
+        );
+    }
 }
