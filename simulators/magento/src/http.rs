@@ -70,6 +70,10 @@ fn rest_path<'p>(path: &'p str, base_path: &str) -> Option<&'p str> {
 
 /// PHP `urldecode`: `+` is a space, `%XX` decoded, invalid escapes kept.
 pub(crate) fn urldecode(s: &str) -> String {
+    if !s.contains(['+', '%']) {
+        // Nothing to decode: the usual SKU or id.
+        return s.to_owned();
+    }
     let plus = s.replace('+', " ");
     percent_decode_str(&plus).decode_utf8_lossy().into_owned()
 }
@@ -304,6 +308,8 @@ mod tests {
     #[test]
     fn urldecode_is_php_urldecode() {
         assert_eq!(urldecode("a+b%20c%2Fd"), "a b c/d");
+        assert_eq!(urldecode("test-001"), "test-001");
+        assert_eq!(urldecode("é+%C3%A9"), "é é");
         assert_eq!(urldecode("100%"), "100%");
     }
 }
