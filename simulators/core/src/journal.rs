@@ -298,8 +298,13 @@ impl PackedHeaders {
                 // the cap, so that a cut is seen as one).
                 let raw = v.as_bytes();
                 let room = HEADER_VALUE_CAP.saturating_sub(len);
-                out.buf
-                    .push_str(&String::from_utf8_lossy(&raw[..raw.len().min(room + 4)]));
+                let seen = &raw[..raw.len().min(room + 4)];
+                // Valid UTF-8 (nearly every value is ASCII) is copied as it is; the
+                // lossy decoder is only needed for the rest.
+                match std::str::from_utf8(seen) {
+                    Ok(text) => out.buf.push_str(text),
+                    Err(_) => out.buf.push_str(&String::from_utf8_lossy(seen)),
+                }
                 let value = &out.buf[value_start..];
                 if value.len() > HEADER_VALUE_CAP {
                     out.truncated = true;

@@ -2,6 +2,7 @@
 //! normalised parameter string, the base string and the HMAC (RFC 5849 §3.4, with the
 //! differences listed in the crate documentation).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
@@ -38,19 +39,26 @@ fn push_escaped(out: &mut String, b: u8) {
 /// RFC 3986 percent-encoding, as PHP `rawurlencode`: `A-Z a-z 0-9 - . _ ~` stay, every
 /// other byte becomes `%XY` with upper-case hex.
 pub fn percent_encode(s: &[u8]) -> String {
-    let unreserved = |b: u8| UNRESERVED[usize::from(b)];
     let mut out = Vec::with_capacity(s.len() + s.len() / 2);
+    push_encoded(&mut out, s);
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `percent_encode(s)`, or with `twice` `percent_encode(percent_encode(s))`:
+/// an escaped byte's `%` is itself escaped, so `%XY` becomes `%25XY`.
+fn push_encoded_as(out: &mut Vec<u8>, s: &[u8], twice: bool) {
     let mut rest = s;
     while !rest.is_empty() {
-        // Unreserved runs are copied whole; each other byte becomes `%XX`.
+        // Unreserved runs are copied whole; each other byte becomes `%XX` (`%25XX`).
         let run = rest
             .iter()
-            .position(|&b| !unreserved(b))
+            .position(|&b| !UNRESERVED[usize::from(b)])
             .unwrap_or(rest.len());
         out.extend_from_slice(&rest[..run]);
         if let Some(&b) = rest.get(run) {
+            out.extend_from_slice(if twice { b"%25" } else { b"%" });
             out.extend_from_slice(&[
-                b'%',
                 HEX_UPPER[usize::from(b >> 4)],
                 HEX_UPPER[usize::from(b & 0x0F)],
             ]);
@@ -59,8 +67,25 @@ pub fn percent_encode(s: &[u8]) -> String {
             rest = &[];
         }
     }
-    // Only ASCII was written.
-    String::from_utf8(out).unwrap_or_default()
+}
+
+fn push_encoded(out: &mut Vec<u8>, s: &[u8]) {
+    push_encoded_as(out, s, false);
+}
+
+fn push_encoded_twice(out: &mut Vec<u8>, s: &[u8]) {
+    push_encoded_as(out, s, true);
+}
+
+/// `percent_encode(s)`, borrowing `s` when nothing needs encoding.
+fn encoded(s: &[u8]) -> Cow<'_, [u8]> {
+    if s.iter().all(|&b| UNRESERVED[usize::from(b)]) {
+        Cow::Borrowed(s)
+    } else {
+        let mut out = Vec::with_capacity(s.len() + s.len() / 2);
+        push_encoded(&mut out, s);
+        Cow::Owned(out)
+    }
 }
 
 /// The base-string URL as the Laminas URI normaliser writes it (Magento 2.4.0–2.4.7):
@@ -218,43 +243,97 @@ fn encode_path(path: &[u8]) -> String {
 /// The normalised parameter string: each name and value percent-encoded, sorted by
 /// encoded name in `order` (stable), joined as `name=value&…`. `oauth_signature` is
 /// left out, as Laminas does.
-pub fn normalized_params(params: &ParamList, order: ParamOrder) -> String {
-    let encoded: Vec<(String, String)> = params
-        .iter()
-        .filter(|(n, _)| *n != b"oauth_signature")
-        .map(|(n, v)| (percent_encode(n), percent_encode(v)))
-        .collect();
-    let sorted = match order {
-        ParamOrder::Natural => {
-            merge_sort(encoded, &|a: &(String, String), b: &(String, String)| {
-                strnatcmp(a.0.as_bytes(), b.0.as_bytes())
-            })
+pub fn normalized_params(params: &ParamList<'_>, order: ParamOrder) -> String {
+    let mut out = Vec::new();
+    for (i, (name, value)) in sorted_params(params, order).iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
         }
-        // A total order: any stable sort gives the merge sort's result.
-        ParamOrder::Bytes => {
-            let mut encoded = encoded;
-            encoded.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            encoded
-        }
-    };
-    join_pairs(&sorted)
+        out.extend_from_slice(name);
+        out.push(b'=');
+        push_encoded(&mut out, value);
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn join_pairs(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (i, (n, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
+/// The signed parameters as (encoded name, value as sent), in `order`.
+fn sorted_params<'p>(
+    params: &'p ParamList<'_>,
+    order: ParamOrder,
+) -> Vec<(Cow<'p, [u8]>, &'p [u8])> {
+    let encoded: Vec<(Cow<'p, [u8]>, &'p [u8])> = params
+        .iter()
+        .filter(|(n, _)| *n != b"oauth_signature")
+        .map(|(n, v)| (encoded(n), v))
+        .collect();
+    // Encoded names hold no whitespace; without digits `strnatcmp` is byte order, a
+    // total order, for which any stable sort gives the merge sort's result.
+    let natural_is_bytes = || {
+        encoded
+            .iter()
+            .all(|(n, _)| !n.iter().any(u8::is_ascii_digit))
+    };
+    match order {
+        ParamOrder::Natural if !natural_is_bytes() => {
+            merge_sort(
+                encoded,
+                &|a: &(Cow<'_, [u8]>, &[u8]), b: &(Cow<'_, [u8]>, &[u8])| strnatcmp(&a.0, &b.0),
+            )
         }
-        out.push_str(n);
-        out.push('=');
-        out.push_str(v);
+        // A total order: any stable sort gives the merge sort's result.
+        ParamOrder::Natural | ParamOrder::Bytes => {
+            let mut encoded = encoded;
+            encoded.sort_by(|a, b| a.0.cmp(&b.0));
+            encoded
+        }
+    }
+}
+
+/// `UPPER(method)&pct(base_url)&pct(normalized_params)` (RFC 5849 §3.4.1.1).
+pub fn base_string(
+    method: &str,
+    base_url: &str,
+    params: &ParamList<'_>,
+    order: ParamOrder,
+) -> String {
+    String::from_utf8(base_string_bytes(method, base_url, params, order)).unwrap_or_default()
+}
+
+/// [`base_string`] written into one buffer: the normalised parameters are encoded
+/// twice on the fly instead of being joined and encoded again.
+pub(crate) fn base_string_bytes(
+    method: &str,
+    base_url: &str,
+    params: &ParamList<'_>,
+    order: ParamOrder,
+) -> Vec<u8> {
+    let sorted = sorted_params(params, order);
+    let values: usize = sorted.iter().map(|(n, v)| n.len() + v.len()).sum();
+    let mut out = Vec::with_capacity(method.len() + base_url.len() * 3 / 2 + values * 2 + 64);
+    out.extend(method.bytes().map(|b| b.to_ascii_uppercase()));
+    out.push(b'&');
+    push_encoded(&mut out, base_url.as_bytes());
+    out.push(b'&');
+    for (i, (name, value)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"%26");
+        }
+        push_encoded(&mut out, name);
+        out.extend_from_slice(b"%3D");
+        push_encoded_twice(&mut out, value);
     }
     out
 }
 
-/// `UPPER(method)&pct(base_url)&pct(normalized_params)` (RFC 5849 §3.4.1.1).
-pub fn base_string(method: &str, base_url: &str, params: &ParamList, order: ParamOrder) -> String {
+/// The base string as the plain definition builds it (each step its own string): what
+/// the tests compare [`base_string`] with.
+#[cfg(test)]
+pub(crate) fn base_string_by_steps(
+    method: &str,
+    base_url: &str,
+    params: &ParamList<'_>,
+    order: ParamOrder,
+) -> String {
     format!(
         "{}&{}&{}",
         method.to_ascii_uppercase(),
@@ -280,12 +359,12 @@ pub(crate) fn mac(method: SignatureMethod, key: &[u8], data: &[u8]) -> Option<Ve
     }
 }
 
-pub(crate) fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
-    format!(
-        "{}&{}",
-        percent_encode(consumer_secret.as_bytes()),
-        percent_encode(token_secret.as_bytes())
-    )
+pub(crate) fn signing_key(consumer_secret: &str, token_secret: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(consumer_secret.len() + token_secret.len() + 1);
+    push_encoded(&mut key, consumer_secret.as_bytes());
+    key.push(b'&');
+    push_encoded(&mut key, token_secret.as_bytes());
+    key
 }
 
 /// `base64(HMAC(pct(consumer_secret)&pct(token_secret), base_string))`.
@@ -297,7 +376,7 @@ pub fn signature(
 ) -> String {
     mac(
         method,
-        signing_key(consumer_secret, token_secret).as_bytes(),
+        &signing_key(consumer_secret, token_secret),
         base_string.as_bytes(),
     )
     .map(|m| BASE64.encode(m))

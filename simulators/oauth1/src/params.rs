@@ -2,15 +2,18 @@
 //! request helper collects them (`Magento\Framework\Oauth\Helper\Request`): PHP-array
 //! semantics, PHP's decoding and `parse_str` name mangling.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::OAuthRequest;
 
+/// A PHP array of string keys to string values, in insertion order.
 ///
-/// Names and values are bytes because percent-decoding may produce any byte.
+/// Names and values are bytes because percent-decoding may produce any byte. They
+/// borrow from the request where nothing had to be decoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ParamList {
-    entries: Vec<(Vec<u8>, Vec<u8>)>,
+pub struct ParamList<'a> {
+    entries: Vec<(Cow<'a, [u8]>, Cow<'a, [u8]>)>,
     // Built once the list passes `SMALL` names (a request may carry thousands of query
     // parameters); a short list, the usual OAuth request, is searched in place.
     index: Option<HashMap<Vec<u8>, usize>>,
@@ -19,7 +22,7 @@ pub struct ParamList {
 /// How many names a list holds before it gets a hash index.
 const SMALL: usize = 16;
 
-impl ParamList {
+impl<'a> ParamList<'a> {
     /// An empty list.
     pub fn new() -> Self {
         Self::default()
@@ -28,13 +31,20 @@ impl ParamList {
     fn position(&self, name: &[u8]) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(name).copied(),
-            None => self.entries.iter().position(|(n, _)| n == name),
+            None => self.entries.iter().position(|(n, _)| n.as_ref() == name),
         }
     }
 
     /// `$params[$name] = $value`.
-    pub fn insert(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        let (name, value) = (name.into(), value.into());
+    pub fn insert(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        self.set(
+            Cow::Owned(name.as_ref().to_vec()),
+            Cow::Owned(value.as_ref().to_vec()),
+        );
+    }
+
+    /// [`ParamList::insert`] of names and values that may borrow.
+    pub(crate) fn set(&mut self, name: Cow<'a, [u8]>, value: Cow<'a, [u8]>) {
         if let Some(i) = self.position(&name) {
             if let Some(entry) = self.entries.get_mut(i) {
                 entry.1 = value;
@@ -44,16 +54,16 @@ impl ParamList {
         let at = self.entries.len();
         match &mut self.index {
             Some(index) => {
-                index.insert(name.clone(), at);
+                index.insert(name.to_vec(), at);
             }
             None if at >= SMALL => {
                 let mut index: HashMap<Vec<u8>, usize> = self
                     .entries
                     .iter()
                     .enumerate()
-                    .map(|(i, (n, _))| (n.clone(), i))
+                    .map(|(i, (n, _))| (n.to_vec(), i))
                     .collect();
-                index.insert(name.clone(), at);
+                index.insert(name.to_vec(), at);
                 self.index = Some(index);
             }
             None => {}
@@ -64,7 +74,7 @@ impl ParamList {
     /// The value of `name`.
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         let i = self.position(name.as_bytes())?;
-        self.entries.get(i).map(|(_, v)| v.as_slice())
+        self.entries.get(i).map(|(_, v)| v.as_ref())
     }
 
     /// The value of `name` when present and valid UTF-8.
@@ -89,18 +99,22 @@ impl ParamList {
 
     /// The pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.entries
-            .iter()
-            .map(|(n, v)| (n.as_slice(), v.as_slice()))
+        self.entries.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
 
     /// A copy without `name` (PHP `unset`).
-    pub fn without(&self, name: &str) -> ParamList {
-        self.iter().filter(|(n, _)| *n != name.as_bytes()).collect()
+    pub fn without(&self, name: &str) -> ParamList<'a> {
+        let mut list = ParamList::new();
+        for (n, v) in &self.entries {
+            if n.as_ref() != name.as_bytes() {
+                list.set(n.clone(), v.clone());
+            }
+        }
+        list
     }
 }
 
-impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for ParamList {
+impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for ParamList<'_> {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
         let mut list = ParamList::new();
         for (n, v) in iter {
@@ -112,19 +126,19 @@ impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for ParamList {
 
 /// The parameters Magento collected from one request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Collected {
+pub struct Collected<'a> {
     /// The `oauth_*` parameters of the `Authorization` header alone, decoded.
-    pub header: ParamList,
+    pub header: ParamList<'a>,
     /// Magento's `$protocolParams`: the header's parameters, then the form-body ones,
     /// then the query's, merged as a PHP array. The checks read from here and the base
     /// string is built from it. A query name that only decodes to `oauth_…` (such as
     /// `oauth%5Fnonce`) lands here too and overrides the header's value, as in Magento.
-    pub params: ParamList,
+    pub params: ParamList<'a>,
 }
 
-impl Collected {
+impl<'a> Collected<'a> {
     /// What goes into the base string: `params` without `oauth_signature`.
-    pub fn signable(&self) -> ParamList {
+    pub fn signable(&self) -> ParamList<'a> {
         self.params.without("oauth_signature")
     }
 }
@@ -149,7 +163,7 @@ fn after_oauth_marker(header: &[u8]) -> Option<&[u8]> {
 /// With no OAuth `Authorization` header nothing is collected. Form-body parameters
 /// count only when `Content-Type` starts with `application/x-www-form-urlencoded`
 /// (case-sensitive); a JSON body is never signed.
-pub fn collect_params(req: &OAuthRequest<'_>) -> Collected {
+pub fn collect_params<'a>(req: &OAuthRequest<'a>) -> Collected<'a> {
     let header = req
         .authorization
         .and_then(|h| after_oauth_marker(h.as_bytes()))
@@ -160,7 +174,7 @@ pub fn collect_params(req: &OAuthRequest<'_>) -> Collected {
 }
 
 /// [`Collected::params`] alone: what the verifier reads.
-pub(crate) fn protocol_params(req: &OAuthRequest<'_>) -> ParamList {
+pub(crate) fn protocol_params<'a>(req: &OAuthRequest<'a>) -> ParamList<'a> {
     let Some(rest) = req
         .authorization
         .and_then(|h| after_oauth_marker(h.as_bytes()))
@@ -175,9 +189,9 @@ pub(crate) fn protocol_params(req: &OAuthRequest<'_>) -> ParamList {
     {
         // Body `oauth_*` parameters count only when the header carried none.
         let header_had_none = params.is_empty();
-        for (name, value) in form_body_params(req.body).iter() {
-            if header_had_none || !is_protocol_name(name) {
-                params.insert(name, value);
+        for (name, value) in form_body_params(req.body).entries {
+            if header_had_none || !is_protocol_name(&name) {
+                params.set(name, value);
             }
         }
     }
@@ -193,7 +207,7 @@ pub(crate) fn protocol_params(req: &OAuthRequest<'_>) -> ParamList {
             }
             // 2.4.x (Laminas era) decodes with `urldecode`: `+` is a space. Older builds
             // used `rawurldecode`, which signs a literal `+` as `%2B`.
-            params.insert(url_decode(name, true), url_decode(value, true));
+            params.set(url_decode(name, true), url_decode(value, true));
         }
     }
     params
@@ -201,7 +215,7 @@ pub(crate) fn protocol_params(req: &OAuthRequest<'_>) -> ParamList {
 
 /// `Authorization` parameters: split on `,`, trim, split on the first `=`, keep
 /// protocol names, strip `"` from both ends of the value, `rawurldecode` both.
-fn header_params(rest: &[u8]) -> ParamList {
+fn header_params(rest: &[u8]) -> ParamList<'_> {
     let mut list = ParamList::new();
     for piece in rest.split(|&b| b == b',') {
         let piece = php_trim(piece);
@@ -212,7 +226,7 @@ fn header_params(rest: &[u8]) -> ParamList {
         if !is_protocol_name(name) {
             continue;
         }
-        list.insert(
+        list.set(
             url_decode(name, false),
             url_decode(trim_quotes(value), false),
         );
@@ -224,7 +238,7 @@ fn header_params(rest: &[u8]) -> ParamList {
 /// without `=` has an empty value, both sides `urldecode`d; the name stops at a NUL,
 /// loses leading spaces, and has ` ` and `.` turned into `_` (up to an array bracket).
 /// Array names (`a[b]`) stay flat, brackets included.
-fn form_body_params(body: &[u8]) -> ParamList {
+fn form_body_params(body: &[u8]) -> ParamList<'_> {
     let mut list = ParamList::new();
     for piece in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
         let (raw_name, raw_value) = match piece.iter().position(|&b| b == b'=') {
@@ -232,14 +246,14 @@ fn form_body_params(body: &[u8]) -> ParamList {
             None => (piece, &b""[..]),
         };
         let value = url_decode(raw_value, true);
-        let mut name = url_decode(raw_name, true);
+        let mut name = url_decode(raw_name, true).into_owned();
         if let Some(nul) = name.iter().position(|&b| b == 0) {
             name.truncate(nul);
         }
         let spaces = name.iter().take_while(|&&b| b == b' ').count();
         name.drain(..spaces);
         if let Some(name) = php_variable_name(name) {
-            list.insert(name, value);
+            list.set(Cow::Owned(name), value);
         }
     }
     list
@@ -316,9 +330,9 @@ pub(crate) fn escape_at(s: &[u8], i: usize) -> Option<u8> {
 
 /// PHP `urldecode` (`plus_is_space`) or `rawurldecode`: `%XY` becomes a byte; a `%`
 /// without two hex digits stays as it is.
-pub(crate) fn url_decode(s: &[u8], plus_is_space: bool) -> Vec<u8> {
+pub(crate) fn url_decode(s: &[u8], plus_is_space: bool) -> Cow<'_, [u8]> {
     if !s.iter().any(|&b| b == b'%' || (plus_is_space && b == b'+')) {
-        return s.to_vec();
+        return Cow::Borrowed(s);
     }
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
@@ -331,5 +345,5 @@ pub(crate) fn url_decode(s: &[u8], plus_is_space: bool) -> Vec<u8> {
             i += 1;
         }
     }
-    out
+    Cow::Owned(out)
 }

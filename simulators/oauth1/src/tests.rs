@@ -497,7 +497,7 @@ fn seed_trace_header_parses() {
     req.host = "www.stores.local".into();
     req.path = "/magento-2.4.0/rest/V1/store/storeViews".into();
     let collected = collect_params(&req.oauth());
-    let expected: ParamList = [
+    let expected: ParamList<'_> = [
         ("oauth_consumer_key", "0uhhig77uio82511tzfvv3ffidovtmif"),
         ("oauth_token", "pr1medk9ow89uad71fm9rwrirvq0vy5v"),
         ("oauth_signature_method", "HMAC-SHA256"),
@@ -896,7 +896,7 @@ fn the_last_of_repeated_names_wins() {
         ("oauth_timestamp", ts.as_str()),
         ("oauth_nonce", "n2"),
     ];
-    let mut to_sign: ParamList = pairs.iter().copied().collect();
+    let mut to_sign: ParamList<'_> = pairs.iter().copied().collect();
     to_sign.insert("skus[]", "b");
     let base = base_string(
         "GET",
@@ -959,7 +959,8 @@ fn header_parsing_follows_the_framework() {
     );
     assert!(!c.header.contains("realm"));
     let first = "OAuth oauth_nonce=\"\"a%20b+c\"\"";
-    let c = collect_params(&Req::get(None, first).oauth());
+    let req = Req::get(None, first);
+    let c = collect_params(&req.oauth());
     assert_eq!(
         c.header.get("oauth_nonce"),
         Some(&b"a b+c"[..]),
@@ -1049,7 +1050,7 @@ fn natural_order_sorts_digit_runs_by_value() {
         Ordering::Greater
     );
     assert_eq!(strnatcmp(b"", b"a"), Ordering::Less);
-    let p: ParamList = [("f[10]", "x"), ("f[2]", "y"), ("f[1]", "z")]
+    let p: ParamList<'_> = [("f[10]", "x"), ("f[2]", "y"), ("f[1]", "z")]
         .into_iter()
         .collect();
     assert_eq!(
@@ -1328,4 +1329,58 @@ proptest! {
             crate::base::merge_sort_by_halves(items, &cmp)
         );
     }
+
+    /// The one-buffer base string (parameters encoded twice on the fly, names borrowed
+    /// when nothing needs encoding) is the step-by-step definition, and the normalised
+    /// parameters are each pair encoded, sorted by encoded name and joined.
+    #[test]
+    fn the_one_buffer_base_string_is_the_step_by_step_one(
+        pairs in proptest::collection::vec((messy_string(), messy_string()), 0..24),
+        url in messy_string(),
+        bytes_order in any::<bool>(),
+    ) {
+        let order = if bytes_order { ParamOrder::Bytes } else { ParamOrder::Natural };
+        let list: ParamList<'_> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        prop_assert_eq!(
+            base_string("get", &url, &list, order),
+            crate::base::base_string_by_steps("get", &url, &list, order)
+        );
+        prop_assert_eq!(normalized_params(&list, order), normalized_by_definition(&list, order));
+    }
+
+    /// Names without digits once encoded take the byte-order shortcut of the natural
+    /// sort; it orders them as the merge sort does.
+    #[test]
+    fn digit_free_names_sort_as_the_merge_sort_does(
+        pairs in proptest::collection::vec(("[A-Za-z_.~-]{0,4}", "[a-z0-9]{0,2}"), 0..24),
+    ) {
+        let list: ParamList<'_> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        for order in [ParamOrder::Natural, ParamOrder::Bytes] {
+            prop_assert_eq!(normalized_params(&list, order), normalized_by_definition(&list, order));
+        }
+    }
+}
+
+/// The normalised parameters by their definition: each pair encoded, sorted by encoded
+/// name with the merge sort (natural) or a stable byte sort, joined.
+fn normalized_by_definition(list: &ParamList<'_>, order: ParamOrder) -> String {
+    let encoded: Vec<(String, String)> = list
+        .iter()
+        .filter(|(n, _)| *n != b"oauth_signature")
+        .map(|(n, v)| (percent_encode(n), percent_encode(v)))
+        .collect();
+    let sorted = match order {
+        ParamOrder::Natural => {
+            merge_sort(encoded, &|a: &(String, String), b: &(String, String)| {
+                strnatcmp(a.0.as_bytes(), b.0.as_bytes())
+            })
+        }
+        ParamOrder::Bytes => {
+            let mut encoded = encoded;
+            encoded.sort_by(|a, b| a.0.cmp(&b.0));
+            encoded
+        }
+    };
+    let joined: Vec<String> = sorted.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    joined.join("&")
 }

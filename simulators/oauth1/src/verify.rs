@@ -4,7 +4,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use subtle::ConstantTimeEq;
 
-use crate::base::{base_string, base_url, mac, signing_key};
+use std::borrow::Cow;
+
+use crate::base::{base_string_bytes, base_url, mac, signing_key};
 use crate::params::protocol_params;
 use crate::php::{php_int_cast, php_loosely_one};
 
@@ -280,9 +282,9 @@ pub fn try_verify(
     // 8. The nonce, stored before any token or signature check.
     let nonce_bytes = field("oauth_nonce");
     let nonce = String::from_utf8_lossy(nonce_bytes);
-    let stored: String = match policy.nonce_max_chars {
-        Some(max) => nonce.chars().take(max).collect(),
-        None => nonce.clone().into_owned(),
+    let stored: Cow<'_, str> = match policy.nonce_max_chars {
+        Some(max) if nonce.len() > max => nonce.chars().take(max).collect::<String>().into(),
+        _ => Cow::Borrowed(&nonce),
     };
     if !store.burn_nonce(consumer.id, &stored, timestamp, now_unix) {
         // Only a truthy nonce that the lookup finds is "in use"; otherwise the insert
@@ -314,7 +316,7 @@ pub fn try_verify(
     }
 
     // 13. The signature, compared in constant time.
-    let base = base_string(
+    let base = base_string_bytes(
         req.method,
         &base_url(req.scheme, req.host, req.path),
         params,
@@ -322,12 +324,15 @@ pub fn try_verify(
     );
     let expected = mac(
         method,
-        signing_key(&consumer.secret, &access.secret).as_bytes(),
-        base.as_bytes(),
-    )
-    .map(|m| BASE64.encode(m));
+        &signing_key(&consumer.secret, &access.secret),
+        &base,
+    );
+    // A MAC is at most 32 bytes: 44 in base64.
+    let mut encoded = [0u8; 64];
     let sent = field("oauth_signature");
-    let matches = expected.is_some_and(|e| bool::from(e.as_bytes().ct_eq(sent)));
+    let matches = expected
+        .and_then(|m| BASE64.encode_slice(m, &mut encoded).ok())
+        .is_some_and(|len| bool::from(encoded[..len].ct_eq(sent)));
     if !matches {
         return Err(OAuthError::InvalidSignature);
     }
