@@ -13,11 +13,14 @@ use crate::OAuthRequest;
 /// borrow from the request where nothing had to be decoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParamList<'a> {
-    entries: Vec<(Cow<'a, [u8]>, Cow<'a, [u8]>)>,
+    entries: Vec<Pair<'a>>,
     // Built once the list passes `SMALL` names (a request may carry thousands of query
     // parameters); a short list, the usual OAuth request, is searched in place.
     index: Option<HashMap<Vec<u8>, usize>>,
 }
+
+/// A name and its value, borrowed from the request or decoded.
+type Pair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
 
 /// How many names a list holds before it gets a hash index.
 const SMALL: usize = 16;
