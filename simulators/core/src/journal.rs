@@ -276,27 +276,34 @@ struct PackedHeaders {
 
 impl PackedHeaders {
     fn capture(h: &HeaderMap) -> Self {
-        let mut names: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
-        names.sort_unstable();
+        // Every (name, value) once, by name; the sort is stable, so the values of one
+        // name keep their order.
+        let mut pairs: Vec<(&str, &[u8])> =
+            h.iter().map(|(k, v)| (k.as_str(), v.as_bytes())).collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
         let mut out = PackedHeaders::default();
-        for name in names {
+        let mut rest = pairs.as_slice();
+        while let Some(&(name, _)) = rest.first() {
+            let count = rest.iter().take_while(|(n, _)| *n == name).count();
+            let (values, later) = rest.split_at(count);
+            rest = later;
             let entry_start = out.buf.len();
             out.buf.push_str(name);
             out.buf.push('\0');
             let value_start = out.buf.len();
-            for v in h.get_all(name) {
+            for (i, &(_, raw)) in values.iter().enumerate() {
                 let len = out.buf.len() - value_start;
                 if len >= HEADER_VALUE_CAP {
                     // Already full: whatever more this name carries is cut.
                     out.truncated = true;
                     continue;
                 }
-                if len > 0 {
+                // Joined as HTTP combines field lines (RFC 9110 §5.3), empty ones too.
+                if i > 0 {
                     out.buf.push_str(", ");
                 }
                 // Look at no more of a value than can be kept (a few bytes more than
                 // the cap, so that a cut is seen as one).
-                let raw = v.as_bytes();
                 let room = HEADER_VALUE_CAP.saturating_sub(len);
                 let seen = &raw[..raw.len().min(room + 4)];
                 // Valid UTF-8 (nearly every value is ASCII) is copied as it is; the
@@ -736,6 +743,29 @@ mod tests {
                 prop_assert_eq!(last.seq, n as u64);
             }
             prop_assert!(all.windows(2).all(|w| w[0].seq + 1 == w[1].seq));
+        }
+    }
+
+    proptest! {
+        /// Headers are kept by name in name order, the values of a repeated name
+        /// joined with `, ` in the order they came, whatever order the names came in.
+        #[test]
+        fn repeated_headers_join_in_their_order_by_name(
+            sent in proptest::collection::vec((0usize..4, "[a-z0-9 ]{0,6}"), 0..12),
+        ) {
+            let names = ["x-b", "accept", "x-a", "authorization"];
+            let mut h = HeaderMap::new();
+            let mut expected: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (n, v) in &sent {
+                let value = axum::http::HeaderValue::from_str(v.trim()).unwrap();
+                h.append(names[*n], value);
+                expected.entry(names[*n].to_owned()).or_default().push(v.trim().to_owned());
+            }
+            let (kept, cut) = capture_headers(&h);
+            prop_assert!(!cut);
+            let expected: BTreeMap<String, String> =
+                expected.into_iter().map(|(n, vs)| (n, vs.join(", "))).collect();
+            prop_assert_eq!(kept, expected);
         }
     }
 }

@@ -354,7 +354,7 @@ const STOCK_ITEM_CLASS: &str = "Magento\\CatalogInventory\\Api\\Data\\StockItemI
 const CATEGORY_CLASS: &str = "Magento\\Catalog\\Api\\Data\\CategoryInterface";
 
 /// Keys of `ProductInterface`.
-const PRODUCT_KEYS: &[&str] = &[
+const PRODUCT_KEYS: &[&str; 17] = &[
     "id",
     "sku",
     "name",
@@ -703,14 +703,12 @@ pub fn save_product(
     let obj = body
         .as_object()
         .ok_or_else(|| input::type_error("product", body, PRODUCT_CLASS))?;
-    for key in obj.keys() {
-        if !PRODUCT_KEYS.contains(&input::snake(key).as_str()) {
-            return Err(MagentoError::unknown_property(key, PRODUCT_CLASS));
-        }
-    }
+    let fields = input::Bound::bind(obj, PRODUCT_KEYS)
+        .map_err(|key| MagentoError::unknown_property(key, PRODUCT_CLASS))?;
     let sku = match url_sku {
         Some(s) => Some(s.to_owned()),
-        None => input::field(body, "sku")
+        None => fields
+            .get("sku")
             .map(|v| input::to_string(v, "sku"))
             .transpose()?,
     };
@@ -722,10 +720,10 @@ pub fn save_product(
         p.sku = sku;
     }
 
-    if let Some(v) = input::field(body, "name") {
+    if let Some(v) = fields.get("name") {
         p.name = Some(input::to_string(v, "name")?);
     }
-    if let Some(v) = input::field(body, "attribute_set_id") {
+    if let Some(v) = fields.get("attribute_set_id") {
         let set = input::to_i64(v, "attribute_set_id")?;
         let valid = state.attribute_sets.iter().any(|s| {
             i64::try_from(s.attribute_set_id) == Ok(set) && s.entity_type_id == PRODUCT_ENTITY_TYPE
@@ -737,30 +735,30 @@ pub fn save_product(
         }
         p.attribute_set_id = u64::try_from(set).unwrap_or(DEFAULT_ATTRIBUTE_SET);
     }
-    if let Some(v) = input::field(body, "price") {
+    if let Some(v) = fields.get("price") {
         p.price = Some(input::to_f64(v, "price")?);
     }
-    if let Some(v) = input::field(body, "status") {
+    if let Some(v) = fields.get("status") {
         p.status = small_int(v, "status")?;
     }
-    if let Some(v) = input::field(body, "visibility") {
+    if let Some(v) = fields.get("visibility") {
         p.visibility = small_int(v, "visibility")?;
     }
-    if let Some(v) = input::field(body, "type_id") {
+    if let Some(v) = fields.get("type_id") {
         p.type_id = input::to_string(v, "type_id")?;
     }
-    if let Some(v) = input::field(body, "created_at") {
+    if let Some(v) = fields.get("created_at") {
         let text = input::to_string(v, "created_at")?;
         p.created_at = date_value(&text).ok_or_else(not_saved)?;
     }
-    if let Some(v) = input::field(body, "weight") {
+    if let Some(v) = fields.get("weight") {
         p.weight = Some(input::to_f64(v, "weight")?);
     }
     p.updated_at = dates::db_time(scope.now);
 
     let mut stock_sent = None;
     let mut links_sent = false;
-    if let Some(ext) = input::field(body, "extension_attributes") {
+    if let Some(ext) = fields.get("extension_attributes") {
         let ext = ext
             .as_object()
             .ok_or_else(|| input::type_error("extension_attributes", ext, EXTENSION_CLASS))?;
@@ -785,22 +783,22 @@ pub fn save_product(
             }
         }
     }
-    if let Some(v) = input::field(body, "product_links") {
+    if let Some(v) = fields.get("product_links") {
         p.product_links = product_links(state, &p.sku, v)?;
     }
-    if let Some(v) = input::field(body, "options") {
+    if let Some(v) = fields.get("options") {
         p.options = custom_options(state, &p.sku, v)?;
     }
-    if let Some(v) = input::field(body, "media_gallery_entries") {
+    if let Some(v) = fields.get("media_gallery_entries") {
         p.media_gallery_entries = media_gallery(state, &mut p, v)?;
     }
-    if let Some(v) = input::field(body, "tier_prices") {
+    if let Some(v) = fields.get("tier_prices") {
         p.tier_prices = list(v, "tier_prices")?.to_vec();
     }
-    if let Some(v) = input::field(body, "custom_attributes") {
+    if let Some(v) = fields.get("custom_attributes") {
         apply_custom_attributes(state, &mut p, v, links_sent)?;
     }
-    if input::field(body, "options").is_some() {
+    if fields.get("options").is_some() {
         let has = !p.options.is_empty();
         let required = p.options.iter().any(|o| {
             o.get("is_require")

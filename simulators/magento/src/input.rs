@@ -47,6 +47,58 @@ pub fn field<'a>(obj: &'a Value, key: &str) -> Option<&'a Value> {
         .filter(|v| !v.is_null())
 }
 
+/// An object's keys bound once to a fixed list of snake_case names, for a handler that
+/// reads many of them: [`Bound::get`] answers what [`field`] answers, without a map
+/// lookup or a camelCase copy per name.
+#[derive(Debug)]
+pub struct Bound<'a, const N: usize> {
+    names: &'static [&'static str; N],
+    // The value under the snake_case spelling, and under the camelCase one.
+    exact: [Option<&'a Value>; N],
+    camel: [Option<&'a Value>; N],
+}
+
+impl<'a, const N: usize> Bound<'a, N> {
+    /// Binds `obj`'s keys to `names` (snake_case). `Err` carries the first key, in the
+    /// object's order, whose snake_case spelling is not among them. A key that only
+    /// snake-cases to a name (`attribute_setId`) is accepted and ignored, as [`field`]
+    /// never looks it up.
+    pub fn bind(
+        obj: &'a serde_json::Map<String, Value>,
+        names: &'static [&'static str; N],
+    ) -> Result<Self, &'a str> {
+        let mut bound = Bound {
+            names,
+            exact: [None; N],
+            camel: [None; N],
+        };
+        for (key, value) in obj {
+            if key.bytes().any(|b| b.is_ascii_uppercase()) {
+                let name = snake(key);
+                let at = bound.position(&name).ok_or(key.as_str())?;
+                if camel(&name) == *key {
+                    bound.camel[at] = Some(value);
+                }
+            } else {
+                let at = bound.position(key).ok_or(key.as_str())?;
+                bound.exact[at] = Some(value);
+            }
+        }
+        Ok(bound)
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| *n == name)
+    }
+
+    /// [`field`] of the bound object: the snake_case spelling when sent (even as
+    /// `null`), else the camelCase one; `None` when missing or `null`.
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        let at = self.position(name)?;
+        self.exact[at].or(self.camel[at]).filter(|v| !v.is_null())
+    }
+}
+
 /// A required top-level argument of a service method (`product`, `sourceItems`…),
 /// under either spelling.
 pub fn arg<'a>(body: &'a Value, name: &str) -> MResult<&'a Value> {
@@ -168,5 +220,42 @@ mod tests {
         );
         assert_eq!(num(136.0), json!(136));
         assert_eq!(num(1.231), json!(1.231));
+    }
+
+    const NAMES: &[&str; 4] = &["sku", "type_id", "attribute_set_id", "tier_prices"];
+
+    proptest::proptest! {
+        /// A bound object answers every name as `field` does, and refuses exactly the
+        /// objects with a key that does not snake-case to a name, naming the first.
+        #[test]
+        fn bound_fields_answer_as_field_does(
+            pairs in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "sku", "Sku", "type_id", "typeId", "type_Id", "typeID",
+                        "attribute_set_id", "attributeSetId", "attribute_setId",
+                        "tier_prices", "tierPrices", "other", "price",
+                    ]),
+                    proptest::option::of(0u8..4),
+                ),
+                0..8,
+            ),
+        ) {
+            let mut map = serde_json::Map::new();
+            for (key, value) in &pairs {
+                map.insert((*key).to_owned(), value.map_or(Value::Null, |v| json!(v)));
+            }
+            let unknown = map.keys().find(|k| !NAMES.contains(&snake(k).as_str())).cloned();
+            let obj = Value::Object(map.clone());
+            match Bound::bind(&map, NAMES) {
+                Ok(bound) => {
+                    proptest::prop_assert_eq!(unknown, None);
+                    for name in NAMES {
+                        proptest::prop_assert_eq!(bound.get(name), field(&obj, name), "{}", name);
+                    }
+                }
+                Err(key) => proptest::prop_assert_eq!(Some(key.to_owned()), unknown),
+            }
+        }
     }
 }
