@@ -75,6 +75,13 @@ pub static SIMULATORS: &[Entry] = &[
         build: build_magento,
     },
     Entry {
+        name: "snipcart",
+        default_port: 8082,
+        port_flag: "snipcart-port",
+        port_env: "CARTSIM_SNIPCART_PORT",
+        build: build_snipcart,
+    },
+    Entry {
         name: "demo",
         default_port: 8089,
         port_flag: "demo-port",
@@ -102,6 +109,12 @@ fn build_magento(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
     let options = sim_magento::Options::with_base_path(setup.magento_base_path);
     let (app, magento) = sim_magento::app(core, fixture, options);
     Ok(Built { app, sim: magento })
+}
+
+fn build_snipcart(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
+    let fixture = sim_snipcart::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
+    let (app, snipcart) = sim_snipcart::app(core, fixture);
+    Ok(Built { app, sim: snipcart })
 }
 
 fn build_demo(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {

@@ -275,7 +275,7 @@ fn an_unknown_simulator_in_only_fails_listing_the_known_names() {
     assert!(!status.success(), "exit {status}");
     assert_eq!(
         one_line(&sim.stderr()),
-        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, demo)"#
+        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, snipcart, demo)"#
     );
 }
 

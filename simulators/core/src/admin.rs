@@ -313,6 +313,12 @@ async fn set_lifecycle(
     body: Result<AdminJson<Progression>, AdminError>,
 ) -> Result<Json<Value>, AdminError> {
     let AdminJson(mode) = body?;
+    if !s.sim.has_lifecycle() {
+        return Err(AdminError::bad_request(format!(
+            "{} has no lifecycle progression: nothing on it moves by itself, so there is no mode to set",
+            s.sim.platform()
+        )));
+    }
     s.core.lifecycle.set(mode);
     Ok(Json(json!(mode)))
 }

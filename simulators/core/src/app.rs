@@ -67,6 +67,12 @@ pub trait Simulator: Send + Sync + 'static {
     /// Applies timed lifecycle steps due at `now`; called before each platform request
     /// and after each clock move while the progression mode is `timed`.
     fn tick(&self, _now: OffsetDateTime) {}
+    /// False for a platform whose entities never move by themselves: `PUT
+    /// /__sim/lifecycle` is then refused with `400` instead of switching a mode that
+    /// would change nothing.
+    fn has_lifecycle(&self) -> bool {
+        true
+    }
 }
 
 /// Settings of the core services of one simulator instance.
