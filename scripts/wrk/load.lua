@@ -1,6 +1,8 @@
 -- wrk script of scripts/load: one file, the workload chosen by environment variables.
 --
---   LOAD_MODE    get | oauth | post | search | mix
+--   LOAD_MODE    get | oauth | post | search | mix (Magento);
+--                sc-get | sc-put | sc-list (Snipcart)
+--   LOAD_AUTH    Snipcart: the whole Authorization header (Basic)
 --   LOAD_TOKEN   admin bearer token (every mode but oauth)
 --   LOAD_SKU     the SKU of `get`
 --   LOAD_FILE    `oauth`: pre-signed requests, one `path<TAB>Authorization` a line,
@@ -34,6 +36,10 @@ local chunk = tonumber(os.getenv("LOAD_CHUNK") or "0")
 local start = tonumber(os.getenv("LOAD_START") or "0")
 local products = tonumber(os.getenv("LOAD_PRODUCTS") or "1")
 local bearer = { ["Authorization"] = "Bearer " .. token }
+-- Snipcart: HTTP Basic with the secret key, and the Accept its docs require.
+local basic = { ["Authorization"] = os.getenv("LOAD_AUTH") or "", ["Accept"] = "application/json" }
+local basic_json = { ["Authorization"] = os.getenv("LOAD_AUTH") or "", ["Accept"] = "application/json",
+                     ["Content-Type"] = "application/json" }
 local json_headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
 local colours = { "Blue", "Red", "Green", "Black", "White", "Grey", "Yellow", "Pink" }
@@ -94,6 +100,13 @@ local function next_request()
     return wrk.format("POST", "/rest/V1/products", json_headers, product_body(start + n))
   elseif mode == "search" then
     return wrk.format("GET", search_path, bearer)
+  elseif mode == "sc-get" then
+    return wrk.format("GET", "/api/products/" .. (os.getenv("LOAD_SKU") or "AP1"), basic)
+  elseif mode == "sc-put" then
+    return wrk.format("PUT", "/api/products/" .. (os.getenv("LOAD_SKU") or "HGW"), basic_json,
+      string.format('{"inventoryManagementMethod":"Single","stock":%d}', n % 1000))
+  elseif mode == "sc-list" then
+    return wrk.format("GET", "/api/products", basic)
   else -- mix: 7 product GETs, 2 saves of an existing product, 1 search in 10
     local k = n % 10
     local i = math.random(0, products - 1)
