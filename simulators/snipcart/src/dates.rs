@@ -10,23 +10,43 @@ use time::{OffsetDateTime, UtcOffset};
 /// `at` as Snipcart writes it.
 pub fn format(at: OffsetDateTime) -> String {
     let at = at.to_offset(UtcOffset::UTC);
-    let ticks = at.nanosecond() / 100;
-    let mut out = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    );
-    if ticks > 0 {
-        let digits = format!("{ticks:07}");
-        out.push('.');
-        out.push_str(digits.trim_end_matches('0'));
+    // Written digit by digit: this runs for every date of every product and order shown.
+    fn put(buf: &mut Vec<u8>, n: u32, width: usize) {
+        let start = buf.len();
+        buf.resize(start + width, b'0');
+        let mut n = n;
+        for slot in buf[start..].iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
     }
-    out.push('Z');
-    out
+    let mut buf = Vec::with_capacity(28);
+    let year = at.year();
+    if year < 0 {
+        buf.push(b'-');
+    }
+    put(&mut buf, year.unsigned_abs(), 4);
+    buf.push(b'-');
+    put(&mut buf, u32::from(u8::from(at.month())), 2);
+    buf.push(b'-');
+    put(&mut buf, u32::from(at.day()), 2);
+    buf.push(b'T');
+    put(&mut buf, u32::from(at.hour()), 2);
+    buf.push(b':');
+    put(&mut buf, u32::from(at.minute()), 2);
+    buf.push(b':');
+    put(&mut buf, u32::from(at.second()), 2);
+    let ticks = at.nanosecond() / 100;
+    if ticks > 0 {
+        buf.push(b'.');
+        put(&mut buf, ticks, 7);
+        while buf.last() == Some(&b'0') {
+            buf.pop();
+        }
+    }
+    buf.push(b'Z');
+    // Only ASCII digits and separators were written.
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// An ISO 8601 / RFC 3339 instant, or a bare date (`2024-01-31`, midnight UTC), as
@@ -117,5 +137,27 @@ mod tests {
             Some(datetime!(2024-01-31 10:00 UTC))
         );
         assert_eq!(parse("yesterday"), None);
+    }
+
+    proptest::proptest! {
+        /// The digit-by-digit writer gives RFC 3339 with the fraction cut to 100 ns
+        /// ticks and its trailing zeros trimmed.
+        #[test]
+        fn the_writer_is_rfc3339_with_trimmed_ticks(secs in 0i64..253_402_300_799, nanos in 0u32..1_000_000_000) {
+            let at = OffsetDateTime::from_unix_timestamp(secs).unwrap()
+                + time::Duration::nanoseconds(i64::from(nanos));
+            let written = format(at);
+            let truncated = at.replace_nanosecond(nanos / 100 * 100).unwrap();
+            let reference = truncated.format(&Rfc3339).unwrap();
+            let reference = match reference.split_once('.') {
+                Some((whole, frac)) => {
+                    let frac = frac.trim_end_matches('Z').trim_end_matches('0');
+                    if frac.is_empty() { format!("{whole}Z") } else { format!("{whole}.{frac}Z") }
+                }
+                None => reference,
+            };
+            proptest::prop_assert_eq!(&written, &reference);
+            proptest::prop_assert_eq!(parse(&written), Some(truncated));
+        }
     }
 }

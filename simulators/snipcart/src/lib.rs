@@ -62,6 +62,7 @@ pub mod webhooks;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use axum::body::Bytes;
 use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -130,7 +131,7 @@ impl Snipcart {
         &self,
         headers: &HeaderMap,
         status: StatusCode,
-        f: impl FnOnce(&mut State, &mut Ctx) -> SResult<Vec<u8>>,
+        f: impl FnOnce(&mut State, &mut Ctx) -> SResult<Bytes>,
     ) -> Response {
         let now = self.core.clock.now();
         let (result, outbound) = {
@@ -165,12 +166,14 @@ impl Snipcart {
 }
 
 /// `value` as a JSON body.
-pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> SResult<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|_| SnipcartError::Internal)
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> SResult<Bytes> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|_| SnipcartError::Internal)
 }
 
 /// `body` as `application/json; charset=utf-8` (what ASP.NET answers).
-pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: Bytes) -> Response {
     let mut res = (status, body).into_response();
     res.headers_mut().insert(
         CONTENT_TYPE,

@@ -2,7 +2,9 @@
 //! Snipcart's GUID and by the user-defined id (`data-item-id`), both indexed.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+
+use axum::body::Bytes;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -211,7 +213,8 @@ impl Product {
     }
 }
 
-/// The products of one mode, in creation order, indexed by GUID and user-defined id.
+/// The products of one mode, in creation order, indexed by GUID and user-defined id,
+/// with a bounded cache of their JSON.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Products {
@@ -220,6 +223,81 @@ pub struct Products {
     by_id: HashMap<String, usize>,
     #[serde(skip)]
     by_user_id: HashMap<String, usize>,
+    #[serde(skip)]
+    rendered: RenderCache,
+}
+
+/// Most bytes of rendered product JSON kept.
+pub const RENDER_CACHE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Rendered products, oldest out first past [`RENDER_CACHE_BYTES`]. Every mutable
+/// access to a product drops its entry, so an entry is always the product as it is.
+#[derive(Debug, Clone, Default)]
+struct RenderCache {
+    // Per product: its JSON and the render's serial.
+    slots: Vec<Option<(Bytes, u64)>>,
+    // (product, serial) in render order; entries whose serial no longer matches are
+    // stale and skipped (compacted when they pile up).
+    order: VecDeque<(usize, u64)>,
+    bytes: usize,
+    serial: u64,
+    cached: usize,
+}
+
+impl RenderCache {
+    fn drop_slot(&mut self, at: usize) {
+        if let Some(slot) = self.slots.get_mut(at) {
+            if let Some((json, _)) = slot.take() {
+                self.bytes -= json.len();
+                self.cached -= 1;
+            }
+        }
+    }
+
+    fn get(&self, at: usize) -> Option<Bytes> {
+        self.slots.get(at)?.as_ref().map(|(json, _)| json.clone())
+    }
+
+    fn put(&mut self, at: usize, json: Bytes) {
+        if json.len() > RENDER_CACHE_BYTES {
+            return;
+        }
+        if self.slots.len() <= at {
+            self.slots.resize(at + 1, None);
+        }
+        self.drop_slot(at);
+        while self.bytes + json.len() > RENDER_CACHE_BYTES {
+            let Some((old, serial)) = self.order.pop_front() else {
+                break;
+            };
+            if self
+                .slots
+                .get(old)
+                .and_then(|s| s.as_ref())
+                .is_some_and(|(_, s)| *s == serial)
+            {
+                self.drop_slot(old);
+            }
+        }
+        self.serial += 1;
+        self.bytes += json.len();
+        self.cached += 1;
+        self.slots[at] = Some((json, self.serial));
+        self.order.push_back((at, self.serial));
+        if self.order.len() > 2 * self.cached + 64 {
+            let slots = &self.slots;
+            self.order.retain(|(i, serial)| {
+                slots
+                    .get(*i)
+                    .and_then(|s| s.as_ref())
+                    .is_some_and(|(_, s)| s == serial)
+            });
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = RenderCache::default();
+    }
 }
 
 impl Products {
@@ -246,7 +324,24 @@ impl Products {
     /// [`Products::find`], to change. Changing `id` or `userDefinedId` is not allowed
     /// (the indexes would go stale); everything else is.
     pub fn find_mut(&mut self, id: &str) -> Option<&mut Product> {
-        self.position(id).and_then(|i| self.items.get_mut(i))
+        let at = self.position(id)?;
+        self.rendered.drop_slot(at);
+        self.items.get_mut(at)
+    }
+
+    /// The JSON of the product with this GUID or user-defined id, from the cache or
+    /// rendered now (and kept).
+    pub fn rendered(&mut self, id: &str) -> Option<Result<Bytes, serde_json::Error>> {
+        let at = self.position(id)?;
+        if let Some(json) = self.rendered.get(at) {
+            return Some(Ok(json));
+        }
+        let json = match serde_json::to_vec(self.items.get(at)?) {
+            Ok(v) => Bytes::from(v),
+            Err(e) => return Some(Err(e)),
+        };
+        self.rendered.put(at, json.clone());
+        Some(Ok(json))
     }
 
     /// The product with this user-defined id.
@@ -258,10 +353,9 @@ impl Products {
 
     /// [`Products::by_user_id`], to change (not its ids).
     pub fn by_user_id_mut(&mut self, user_id: &str) -> Option<&mut Product> {
-        self.by_user_id
-            .get(user_id)
-            .copied()
-            .and_then(|i| self.items.get_mut(i))
+        let at = self.by_user_id.get(user_id).copied()?;
+        self.rendered.drop_slot(at);
+        self.items.get_mut(at)
     }
 
     fn position(&self, id: &str) -> Option<usize> {
@@ -291,6 +385,7 @@ impl Products {
         let items = std::mem::take(&mut self.items);
         self.by_id.clear();
         self.by_user_id.clear();
+        self.rendered.clear();
         for mut p in items {
             if p.mode != mode {
                 return Err(format!("product {} is in mode {:?}", p.id, p.mode));
@@ -322,21 +417,6 @@ impl Products {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn options_split_with_their_price_changes() {
-        let opts = split_options("16GB|32GB[+50.00]|128GB[+200.00]|Tiny[-5]");
-        let names: Vec<&str> = opts.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["16GB", "32GB", "128GB", "Tiny"]);
-        assert_eq!(opts[1].1.to_string(), "50.00");
-        assert_eq!(opts[3].1.to_string(), "-5");
-        assert_eq!(opts[0].1, Money::ZERO);
     }
 }
 
@@ -575,4 +655,51 @@ pub fn search<'a>(
         OrderBy::CreationDate => hits.sort_by_key(|h| Reverse(h.0.creation_date)),
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_split_with_their_price_changes() {
+        let opts = split_options("16GB|32GB[+50.00]|128GB[+200.00]|Tiny[-5]");
+        let names: Vec<&str> = opts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["16GB", "32GB", "128GB", "Tiny"]);
+        assert_eq!(opts[1].1.to_string(), "50.00");
+        assert_eq!(opts[3].1.to_string(), "-5");
+        assert_eq!(opts[0].1, Money::ZERO);
+    }
+
+    #[test]
+    fn the_render_cache_follows_every_change_and_stays_bounded() {
+        let mut state = crate::fixtures::default_state();
+        let products = &mut state.test.products;
+        let first = products.rendered("AP1").unwrap().unwrap();
+        assert_eq!(products.rendered("AP1").unwrap().unwrap(), first, "cached");
+        products.find_mut("AP1").unwrap().name = "Renamed".into();
+        let second = products.rendered("AP1").unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&second).contains("Renamed"));
+        products.check().unwrap();
+        products.by_user_id_mut("AP1").unwrap().price = Money::from_int(1);
+        products.check().unwrap();
+        assert!(
+            String::from_utf8_lossy(&products.rendered("AP1").unwrap().unwrap())
+                .contains(r#""price":1,"#)
+        );
+        // Far past the budget: the cache keeps at most its bytes, and its queue stays short.
+        let template = products.find("HGW").unwrap().clone();
+        for i in 0..12_000 {
+            let mut p = template.clone();
+            p.id = format!("id-{i}");
+            p.user_defined_id = format!("u-{i}");
+            p.description = Some("x".repeat(600));
+            products.insert(p).unwrap();
+            products.rendered(&format!("u-{i}")).unwrap().unwrap();
+            products.find_mut(&format!("u-{}", i / 2)).unwrap();
+        }
+        assert!(products.rendered.bytes <= RENDER_CACHE_BYTES);
+        assert!(products.rendered.order.len() <= 2 * products.rendered.cached + 64);
+        products.check().unwrap();
+    }
 }

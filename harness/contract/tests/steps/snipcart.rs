@@ -112,11 +112,9 @@ async fn snipcart(w: &mut ContractWorld) -> StepResult {
 
 #[given("I am authenticated with the Live key")]
 fn live_key(w: &mut ContractWorld) -> StepResult {
-    let key = w
-        .named
-        .get("live_key")
-        .cloned()
-        .ok_or_else(|| anyhow!("no Live key: start the scenario with `Given a Snipcart simulator`"))?;
+    let key = w.named.get("live_key").cloned().ok_or_else(|| {
+        anyhow!("no Live key: start the scenario with `Given a Snipcart simulator`")
+    })?;
     let (name, value) = basic(&key);
     w.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(&name));
     w.headers.push((name, value));
@@ -132,6 +130,7 @@ async fn webhooks_to_receiver(w: &mut ContractWorld) -> StepResult {
         .ok_or_else(|| anyhow!("start a receiver first: `Given a webhook receiver`"))?;
     let mut settings: Value = w.admin(Method::GET, "/__sim/settings", None).await?;
     settings["webhookUrls"] = json!([url]);
-    w.admin(Method::PUT, "/__sim/settings", Some(settings)).await?;
+    w.admin(Method::PUT, "/__sim/settings", Some(settings))
+        .await?;
     Ok(())
 }

@@ -122,12 +122,12 @@ pub(crate) async fn get(
     Path(id): Path<String>,
 ) -> Response {
     s.api(&headers, StatusCode::OK, |state, ctx| {
-        let p = state
-            .store(ctx.mode)
+        state
+            .store_mut(ctx.mode)
             .products
-            .find(&id)
-            .ok_or_else(|| not_found(&id))?;
-        crate::to_json(p)
+            .rendered(&id)
+            .ok_or_else(|| not_found(&id))?
+            .map_err(|_| SnipcartError::Internal)
     })
 }
 
