@@ -42,6 +42,27 @@ async fn call(
     )
 }
 
+async fn get(sim: &SnipcartHandle, path: &str, key: &str) -> (StatusCode, Value) {
+    call(sim, Method::GET, path, Some(key), None).await
+}
+
+/// A GET with this `Accept` and these Basic credentials, as the server answers it.
+async fn raw_get(
+    sim: &SnipcartHandle,
+    path: &str,
+    accept: &str,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
+    client()
+        .get(format!("{}{path}", sim.base_url()))
+        .header("Accept", accept)
+        .basic_auth(user, Some(password))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_missing_or_wrong_key_is_a_401_with_one_body() {
     let sim = sim().await;
@@ -52,13 +73,14 @@ async fn a_missing_or_wrong_key_is_a_401_with_one_body() {
         assert_eq!(body, denied);
     }
     // A password, or no colon, is not the documented form.
-    let res = client()
-        .get(format!("{}/api/products", sim.base_url()))
-        .header("Accept", "application/json")
-        .basic_auth(sim.test_key(), Some("secret"))
-        .send()
-        .await
-        .unwrap();
+    let res = raw_get(
+        &sim,
+        "/api/products",
+        "application/json",
+        &sim.test_key(),
+        "secret",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     use base64::Engine as _;
     let bare = base64::engine::general_purpose::STANDARD.encode(sim.test_key());
@@ -75,16 +97,9 @@ async fn a_missing_or_wrong_key_is_a_401_with_one_body() {
 #[tokio::test]
 async fn without_accept_json_the_strict_default_answers_406_and_the_switch_relaxes_it() {
     let sim = sim().await;
-    let url = format!("{}/api/products", sim.base_url());
     // (reqwest sends `Accept: */*` unless told otherwise; a missing header is checked
     // in the unit tests of `auth`.)
-    let res = client()
-        .get(&url)
-        .header("Accept", "text/html")
-        .basic_auth(sim.test_key(), Some(""))
-        .send()
-        .await
-        .unwrap();
+    let res = raw_get(&sim, "/api/products", "text/html", &sim.test_key(), "").await;
     assert_eq!(res.status(), StatusCode::NOT_ACCEPTABLE);
     let body: Value = res.json().await.unwrap();
     assert!(
@@ -93,13 +108,14 @@ async fn without_accept_json_the_strict_default_answers_406_and_the_switch_relax
             .unwrap()
             .contains("application/json")
     );
-    let res = client()
-        .get(&url)
-        .header("Accept", "text/html, */*;q=0.1")
-        .basic_auth(sim.test_key(), Some(""))
-        .send()
-        .await
-        .unwrap();
+    let res = raw_get(
+        &sim,
+        "/api/products",
+        "text/html, */*;q=0.1",
+        &sim.test_key(),
+        "",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK, "*/* includes JSON");
     let mut settings: Value = client()
         .get(format!("{}/__sim/settings", sim.base_url()))
@@ -117,45 +133,18 @@ async fn without_accept_json_the_strict_default_answers_406_and_the_switch_relax
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = client()
-        .get(&url)
-        .header("Accept", "text/html")
-        .basic_auth(sim.test_key(), Some(""))
-        .send()
-        .await
-        .unwrap();
+    let res = raw_get(&sim, "/api/products", "text/html", &sim.test_key(), "").await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn test_and_live_keys_each_see_their_own_data() {
     let sim = sim().await;
-    let (_, test) = call(
-        &sim,
-        Method::GET,
-        "/api/products",
-        Some(&sim.test_key()),
-        None,
-    )
-    .await;
-    let (_, live) = call(
-        &sim,
-        Method::GET,
-        "/api/products",
-        Some(&sim.live_key()),
-        None,
-    )
-    .await;
+    let (_, test) = get(&sim, "/api/products", &sim.test_key()).await;
+    let (_, live) = get(&sim, "/api/products", &sim.live_key()).await;
     assert_eq!(test["totalItems"], 2);
     assert_eq!(live["totalItems"], 0);
-    let (status, _) = call(
-        &sim,
-        Method::GET,
-        "/api/products/AP1",
-        Some(&sim.live_key()),
-        None,
-    )
-    .await;
+    let (status, _) = get(&sim, "/api/products/AP1", &sim.live_key()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -163,14 +152,7 @@ async fn test_and_live_keys_each_see_their_own_data() {
 async fn the_list_is_an_offset_envelope_sorted_by_sales() {
     let sim = sim().await;
     let key = sim.test_key();
-    let (status, page) = call(
-        &sim,
-        Method::GET,
-        "/api/products?limit=50&offset=0",
-        Some(&key),
-        None,
-    )
-    .await;
+    let (status, page) = get(&sim, "/api/products?limit=50&offset=0", &key).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["totalItems"], 2);
     assert_eq!(page["offset"], 0);
@@ -184,44 +166,18 @@ async fn the_list_is_an_offset_envelope_sorted_by_sales() {
         .map(|p| p["userDefinedId"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["HGW", "AP1"], "29 sales before none");
-    let (_, page) = call(
-        &sim,
-        Method::GET,
-        "/api/products?orderBy=CREATIONDATE&limit=1",
-        Some(&key),
-        None,
-    )
-    .await;
+    let (_, page) = get(&sim, "/api/products?orderBy=CREATIONDATE&limit=1", &key).await;
     assert_eq!(page["items"][0]["userDefinedId"], "AP1", "newest first");
     assert_eq!(page["hasMoreResults"], true);
-    let (_, page) = call(
-        &sim,
-        Method::GET,
-        "/api/products?keywords=android",
-        Some(&key),
-        None,
-    )
-    .await;
+    let (_, page) = get(&sim, "/api/products?keywords=android", &key).await;
     assert_eq!(page["totalItems"], 1);
-    let (status, _) = call(
-        &sim,
-        Method::GET,
-        "/api/products?orderBy=price",
-        Some(&key),
-        None,
-    )
-    .await;
+    let (status, _) = get(&sim, "/api/products?orderBy=price", &key).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = call(&sim, Method::GET, "/api/products?limit=x", Some(&key), None).await;
+    let (status, _) = get(&sim, "/api/products?limit=x", &key).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // Amounts keep their decimal form.
-    let text = client()
-        .get(format!("{}/api/products/HGW", sim.base_url()))
-        .header("Accept", "application/json")
-        .basic_auth(&key, Some(""))
-        .send()
+    let text = raw_get(&sim, "/api/products/HGW", "application/json", &key, "")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -232,19 +188,17 @@ async fn the_list_is_an_offset_envelope_sorted_by_sales() {
 async fn a_product_is_found_by_guid_or_user_defined_id_under_both_prefixes() {
     let sim = sim().await;
     let key = sim.test_key();
-    let (status, by_user) = call(&sim, Method::GET, "/api/products/AP1", Some(&key), None).await;
+    let (status, by_user) = get(&sim, "/api/products/AP1", &key).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(by_user["totalStock"], 11);
-    let (_, by_guid) = call(
+    let (_, by_guid) = get(
         &sim,
-        Method::GET,
         "/api/v1/products/3932ecd1-6508-4209-a7c6-8da4cc75590d",
-        Some(&key),
-        None,
+        &key,
     )
     .await;
     assert_eq!(by_guid, by_user);
-    let (status, body) = call(&sim, Method::GET, "/api/products/nope", Some(&key), None).await;
+    let (status, body) = get(&sim, "/api/products/nope", &key).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body["message"].is_string());
 }
@@ -306,7 +260,7 @@ async fn variant_inventory_is_checked_against_the_dropdowns() {
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
-    let (_, p) = call(&sim, Method::GET, "/api/products/AP1", Some(&key), None).await;
+    let (_, p) = get(&sim, "/api/products/AP1", &key).await;
     assert_eq!(p["totalStock"], 7, "refused updates changed nothing");
     sim.snipcart().snapshot().test.products.check().unwrap();
 }
@@ -318,32 +272,18 @@ async fn delete_archives_and_archived_products_leave_the_list() {
     let (status, p) = call(&sim, Method::DELETE, "/api/products/HGW", Some(&key), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(p["archived"], true);
-    let (_, page) = call(&sim, Method::GET, "/api/products", Some(&key), None).await;
+    let (_, page) = get(&sim, "/api/products", &key).await;
     assert_eq!(page["totalItems"], 1);
-    let (_, page) = call(
-        &sim,
-        Method::GET,
-        "/api/products?archived=true",
-        Some(&key),
-        None,
-    )
-    .await;
+    let (_, page) = get(&sim, "/api/products?archived=true", &key).await;
     assert_eq!(page["items"][0]["userDefinedId"], "HGW");
-    let (status, p) = call(&sim, Method::GET, "/api/products/HGW", Some(&key), None).await;
+    let (status, p) = get(&sim, "/api/products/HGW", &key).await;
     assert_eq!((status, &p["archived"]), (StatusCode::OK, &json!(true)));
 }
 
 #[tokio::test]
 async fn request_validation_refuses_unknown_tokens_and_lifecycle_is_refused() {
     let sim = sim().await;
-    let (status, _) = call(
-        &sim,
-        Method::GET,
-        "/api/requestvalidation/nope",
-        Some(&sim.test_key()),
-        None,
-    )
-    .await;
+    let (status, _) = get(&sim, "/api/requestvalidation/nope", &sim.test_key()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let res = client()
         .put(format!("{}/__sim/lifecycle", sim.base_url()))
@@ -360,14 +300,7 @@ async fn request_validation_refuses_unknown_tokens_and_lifecycle_is_refused() {
             .contains("snipcart has no lifecycle"),
         "{body}"
     );
-    let (status, body) = call(
-        &sim,
-        Method::GET,
-        "/api/nowhere",
-        Some(&sim.test_key()),
-        None,
-    )
-    .await;
+    let (status, body) = get(&sim, "/api/nowhere", &sim.test_key()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(
         body["message"]
