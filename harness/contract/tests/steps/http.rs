@@ -193,6 +193,21 @@ fn header_is(w: &mut ContractWorld, name: String, expected: String) -> StepResul
     Ok(())
 }
 
+#[when(expr = "I remember the header {string} as {string}")]
+#[then(expr = "I remember the header {string} as {string}")]
+fn remember_header(w: &mut ContractWorld, header: String, name: String) -> StepResult {
+    let value = w
+        .last_message()?
+        .headers
+        .get(header.as_str())
+        .ok_or_else(|| anyhow!("no header {header:?} in the last message"))?
+        .to_str()
+        .map_err(|e| anyhow!("header {header:?} is not text: {e}"))?
+        .to_owned();
+    w.named.insert(name, value);
+    Ok(())
+}
+
 #[when(expr = "I remember the JSON at {string} as {string}")]
 #[then(expr = "I remember the JSON at {string} as {string}")]
 fn remember(w: &mut ContractWorld, pointer: String, name: String) -> StepResult {

@@ -8,10 +8,11 @@
 
 use std::time::Duration;
 
-use anyhow::{anyhow, bail};
+use anyhow::{anyhow, bail, ensure};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use cucumber::given;
+use cucumber::gherkin::Step;
+use cucumber::{given, then};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sim_core::{Clock, CoreConfig, WebhookConfig};
@@ -19,6 +20,7 @@ use sim_snipcart::SnipcartSim;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
+use super::webhooks::{Receiver, install};
 use super::{Instance, Sandbox, StepResult};
 use crate::{ContractWorld, Target};
 
@@ -132,5 +134,29 @@ async fn webhooks_to_receiver(w: &mut ContractWorld) -> StepResult {
     settings["webhookUrls"] = json!([url]);
     w.admin(Method::PUT, "/__sim/settings", Some(settings))
         .await?;
+    Ok(())
+}
+
+/// A web page on `127.0.0.1` for the crawler: `{page_url}` (it is the scenario's
+/// receiver, so `the receiver got … webhook(s)` and `I look at received webhook …`
+/// show the crawler's requests).
+#[given(expr = "a web page with content type {string}:")]
+async fn web_page(w: &mut ContractWorld, content_type: String, step: &Step) -> StepResult {
+    let body = super::interpolate(super::docstring(step)?, &w.named)?;
+    let page = Receiver::page(&content_type, &body).await?;
+    w.named.insert("page_url".into(), page.url.clone());
+    install(w, page);
+    Ok(())
+}
+
+#[then(expr = "the page was fetched {int} time(s)")]
+fn page_fetched(w: &mut ContractWorld, want: usize) -> StepResult {
+    let got = w
+        .receiver
+        .as_ref()
+        .ok_or_else(|| anyhow!("no web page in this scenario"))?
+        .received()
+        .len();
+    ensure!(got == want, "the page was fetched {got} times, expected {want}");
     Ok(())
 }

@@ -14,6 +14,7 @@ use anyhow::{anyhow, bail, ensure};
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse as _;
 use cucumber::{given, then, when};
 use reqwest::Method;
 use tokio::task::JoinHandle;
@@ -36,10 +37,21 @@ pub(crate) struct Receiver {
 
 impl Receiver {
     async fn start(answer: StatusCode) -> anyhow::Result<Self> {
+        Self::serving(answer, None).await
+    }
+
+    /// A receiver that answers `200` with this content type and body: a web page for a
+    /// platform to fetch (Snipcart's crawler), which records each fetch.
+    pub(crate) async fn page(content_type: &str, body: &str) -> anyhow::Result<Self> {
+        Self::serving(StatusCode::OK, Some((content_type.to_owned(), body.to_owned()))).await
+    }
+
+    async fn serving(answer: StatusCode, content: Option<(String, String)>) -> anyhow::Result<Self> {
         let got = Arc::new(Mutex::new(Vec::new()));
         let record = got.clone();
         let app = Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
             let record = record.clone();
+            let content = content.clone();
             async move {
                 record
                     .lock()
@@ -48,7 +60,13 @@ impl Receiver {
                         headers,
                         body: String::from_utf8_lossy(&body).into_owned(),
                     });
-                answer
+                match content {
+                    Some((content_type, body)) => {
+                        (answer, [(axum::http::header::CONTENT_TYPE, content_type)], body)
+                            .into_response()
+                    }
+                    None => answer.into_response(),
+                }
             }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -75,7 +93,7 @@ impl Receiver {
         })
     }
 
-    fn received(&self) -> Vec<Message> {
+    pub(crate) fn received(&self) -> Vec<Message> {
         self.got.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
@@ -88,7 +106,7 @@ impl Drop for Receiver {
     }
 }
 
-fn install(w: &mut ContractWorld, receiver: Receiver) {
+pub(crate) fn install(w: &mut ContractWorld, receiver: Receiver) {
     w.named.insert("receiver_url".into(), receiver.url.clone());
     w.receiver = Some(receiver);
 }
