@@ -12,7 +12,7 @@ use crate::handlers::{admin, products, validation};
 /// Platform routes, under one prefix.
 fn api(snipcart: Arc<Snipcart>) -> Router {
     Router::new()
-        .route("/products", get(products::list))
+        .route("/products", get(products::list).post(products::crawl))
         .route(
             "/products/{id}",
             get(products::get)

@@ -172,3 +172,163 @@ pub(crate) async fn archive(
         crate::to_json(&*p)
     })
 }
+
+/// How long the crawler waits for a page, connection to last byte.
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Largest page the crawler reads.
+const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
+/// Redirects the crawler follows (each within the allowed domains).
+const MAX_REDIRECTS: usize = 5;
+
+/// What the first lock hands to the fetch.
+struct CrawlRequest {
+    mode: crate::state::Mode,
+    url: reqwest::Url,
+    token: String,
+    domains: Vec<String>,
+    currency: String,
+    lenient: bool,
+}
+
+/// A fetched page.
+struct Page {
+    url: reqwest::Url,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+/// `POST /products {"fetchUrl": "…"}`: crawls the page and answers the array of
+/// products it defines. Unlike [`Snipcart::api`] it takes the lock twice, never
+/// across the fetch: once to check the caller, bind the body and issue the request
+/// token, once to write what the page defines.
+pub(crate) async fn crawl(
+    State(s): State<Arc<Snipcart>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match crawl_steps(&s, &headers, &body).await {
+        Ok(body) => crate::json_response(StatusCode::OK, body),
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
+}
+
+async fn crawl_steps(
+    s: &Snipcart,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Vec<u8>, SnipcartError> {
+    let bad = SnipcartError::BadRequest;
+    let req = {
+        let now = s.core().clock.now();
+        let mut state = s.lock();
+        crate::auth::check_accept(&state.settings, headers)?;
+        let mode = crate::auth::authenticate(&state, headers)?;
+        let input: crate::crawl::CrawlInput = crate::json::bind(
+            body,
+            &crate::crawl::CRAWL_SCHEMA,
+            state.settings.lenient_json,
+        )?;
+        let fetch_url = input
+            .fetch_url
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| bad("The request is invalid. fetchUrl is required.".into()))?;
+        let url = crate::crawl::target(&fetch_url, &state.settings).map_err(bad)?;
+        let token = state.call_token(url.as_str(), mode, now);
+        CrawlRequest {
+            mode,
+            url,
+            token,
+            domains: state.settings.domains.clone(),
+            currency: state.settings.currency.clone(),
+            lenient: state.settings.lenient_json,
+        }
+    };
+    let page = fetch(&req).await.map_err(bad)?;
+    let found = crate::crawl::read_page(
+        page.content_type.as_deref(),
+        &page.body,
+        &page.url,
+        &req.currency,
+        req.lenient,
+    )
+    .map_err(bad)?;
+    let now = s.core().clock.now();
+    let products = crate::crawl::commit(&mut s.lock(), req.mode, found, now).map_err(bad)?;
+    crate::to_json(&products)
+}
+
+/// GETs the page as Snipcart's crawler does (its headers, bounded time and size,
+/// redirects only within the allowed domains); `Err` says why it could not.
+async fn fetch(req: &CrawlRequest) -> Result<Page, String> {
+    let domains = req.domains.clone();
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if crate::crawl::allowed(attempt.url(), &domains) {
+            attempt.follow()
+        } else {
+            // The 3xx is answered as it is, and refused below.
+            attempt.stop()
+        }
+    });
+    let url = &req.url;
+    let unreachable = |e: reqwest::Error| {
+        let why = if e.is_timeout() {
+            "it did not answer in time"
+        } else if e.is_connect() {
+            "the connection failed"
+        } else if e.is_redirect() {
+            "it redirected too many times"
+        } else {
+            "the request failed"
+        };
+        format!("The URL '{url}' could not be fetched: {why}.")
+    };
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(FETCH_TIMEOUT)
+        .redirect(policy)
+        .user_agent("Snipcart/1.0")
+        .build()
+        .map_err(|_| "The crawler could not start.".to_owned())?;
+    let mut resp = client
+        .get(url.clone())
+        .header("X-Snipcart-Purpose", "Crawling")
+        .header(crate::webhooks::TOKEN_HEADER, &req.token)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if !resp.status().is_success() {
+        return Err(format!(
+            "The URL '{url}' answered {} instead of a page.",
+            resp.status().as_u16()
+        ));
+    }
+    let too_large = || format!("The page at '{url}' is larger than {MAX_PAGE_BYTES} bytes.");
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_PAGE_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let final_url = resp.url().clone();
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(unreachable)? {
+        if body.len().saturating_add(chunk.len()) > MAX_PAGE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Page {
+        url: final_url,
+        content_type,
+        body,
+    })
+}
