@@ -174,16 +174,9 @@ fn price_of(v: &Value, id: &str, currency: &str) -> Result<Money, String> {
     }
 }
 
-/// A JSON amount; a number is read from its shortest form (`10.00` arrives as the
-/// float 10, written `10`, not `10.0`).
+/// A JSON amount ([`Money::from_json`]: a number in its shortest form).
 fn amount_of(v: &Value) -> Option<Money> {
-    match v {
-        Value::Number(n) => {
-            let text = n.to_string();
-            Money::parse(text.strip_suffix(".0").unwrap_or(&text))
-        }
-        other => Money::from_json(other),
-    }
+    Money::from_json(v)
 }
 
 /// A custom field as Snipcart stores it: the type defaults to `dropdown` when there

@@ -83,10 +83,23 @@ impl Money {
     /// read from its shortest text (`10.0` arrives as the float 10 and reads `10`).
     pub fn from_json(v: &Value) -> Option<Money> {
         match v {
+            // The text's scale is gone once serde_json holds a float (`10.00` and
+            // `10.0` are the same `f64`, written `10.0`): read it in its shortest form.
+            Value::Number(n) if n.is_f64() => Money::parse(&n.to_string()).map(Money::trimmed),
             Value::Number(n) => Money::parse(&n.to_string()),
             Value::String(s) => Money::parse(s),
             _ => None,
         }
+    }
+
+    /// Without trailing zeros after the point (`10.50` → `10.5`, `10.0` → `10`).
+    pub fn trimmed(self) -> Money {
+        let mut m = self;
+        while m.scale > 0 && m.units % 10 == 0 {
+            m.units /= 10;
+            m.scale -= 1;
+        }
+        m
     }
 
     /// Rounded to `scale` digits, half away from zero (`Math.Round` with

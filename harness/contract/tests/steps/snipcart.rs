@@ -157,6 +157,9 @@ fn page_fetched(w: &mut ContractWorld, want: usize) -> StepResult {
         .ok_or_else(|| anyhow!("no web page in this scenario"))?
         .received()
         .len();
-    ensure!(got == want, "the page was fetched {got} times, expected {want}");
+    ensure!(
+        got == want,
+        "the page was fetched {got} times, expected {want}"
+    );
     Ok(())
 }

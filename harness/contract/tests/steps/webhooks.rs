@@ -43,10 +43,17 @@ impl Receiver {
     /// A receiver that answers `200` with this content type and body: a web page for a
     /// platform to fetch (Snipcart's crawler), which records each fetch.
     pub(crate) async fn page(content_type: &str, body: &str) -> anyhow::Result<Self> {
-        Self::serving(StatusCode::OK, Some((content_type.to_owned(), body.to_owned()))).await
+        Self::serving(
+            StatusCode::OK,
+            Some((content_type.to_owned(), body.to_owned())),
+        )
+        .await
     }
 
-    async fn serving(answer: StatusCode, content: Option<(String, String)>) -> anyhow::Result<Self> {
+    async fn serving(
+        answer: StatusCode,
+        content: Option<(String, String)>,
+    ) -> anyhow::Result<Self> {
         let got = Arc::new(Mutex::new(Vec::new()));
         let record = got.clone();
         let app = Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
@@ -61,10 +68,12 @@ impl Receiver {
                         body: String::from_utf8_lossy(&body).into_owned(),
                     });
                 match content {
-                    Some((content_type, body)) => {
-                        (answer, [(axum::http::header::CONTENT_TYPE, content_type)], body)
-                            .into_response()
-                    }
+                    Some((content_type, body)) => (
+                        answer,
+                        [(axum::http::header::CONTENT_TYPE, content_type)],
+                        body,
+                    )
+                        .into_response(),
                     None => answer.into_response(),
                 }
             }

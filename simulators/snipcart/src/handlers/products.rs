@@ -218,7 +218,7 @@ async fn crawl_steps(
     s: &Snipcart,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Vec<u8>, SnipcartError> {
+) -> Result<Bytes, SnipcartError> {
     let bad = SnipcartError::BadRequest;
     let req = {
         let now = s.core().clock.now();
