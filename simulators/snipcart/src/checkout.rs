@@ -287,7 +287,9 @@ pub fn price(
                     .position(|v| v.matches(&choices))
                 {
                     Some(at) => Bucket::Variant(at),
-                    None if p.allow_out_of_stock_purchases == Some(true) => Bucket::None,
+                    None if !check_stock || p.allow_out_of_stock_purchases == Some(true) => {
+                        Bucket::None
+                    }
                     None => {
                         problems.push((
                             "out-of-stock".into(),
