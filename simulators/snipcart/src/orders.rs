@@ -1046,3 +1046,50 @@ pub fn refund(
     order.modification_date = now;
     Ok(r)
 }
+
+/// Checks what one mode's orders, customers and carts refer to (after an import): every
+/// ordered or carted item names a product of the mode, every order's e-mail has a
+/// customer, and the invoice counter is at least every `SNIP-n` number given.
+pub fn check_references(store: &crate::state::Store, invoice_counter: u64) -> Result<(), String> {
+    for o in store.orders.all() {
+        if let Some(item) = o
+            .items
+            .iter()
+            .find(|i| store.products.by_user_id(&i.id).is_none())
+        {
+            return Err(format!(
+                "orders: order {} has item '{}', which is no product",
+                o.token, item.id
+            ));
+        }
+        if store.customers.by_email(&o.email).is_none() {
+            return Err(format!(
+                "orders: order {}'s e-mail {} has no customer",
+                o.token, o.email
+            ));
+        }
+        let n = o
+            .invoice_number
+            .strip_prefix("SNIP-")
+            .and_then(|n| n.parse::<u64>().ok());
+        if n.is_some_and(|n| n > invoice_counter) {
+            return Err(format!(
+                "counters.invoice {invoice_counter} is below order {}'s {}",
+                o.token, o.invoice_number
+            ));
+        }
+    }
+    for c in store.abandoned_carts.all() {
+        if let Some(item) = c
+            .items
+            .iter()
+            .find(|i| store.products.by_user_id(&i.id).is_none())
+        {
+            return Err(format!(
+                "abandonedCarts: cart {} has item '{}', which is no product",
+                c.token, item.id
+            ));
+        }
+    }
+    Ok(())
+}

@@ -481,3 +481,55 @@ async fn notifications_and_refunds() {
     assert_eq!(refunded[0].body["content"]["currency"], "usd");
     assert_eq!(refunded[0].body["content"]["comment"], "Damaged");
 }
+
+#[tokio::test]
+async fn exported_state_with_orders_reimports_and_broken_references_are_refused() {
+    let sim = sim().await;
+    let (status, order) = checkout(
+        &sim,
+        cart("ada@example.com", json!([{"id": "HGW", "quantity": 1}])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let token = order["token"].as_str().unwrap();
+    let (_, state) = admin(&sim, Method::GET, "/state", None).await;
+    let (status, body) = admin(&sim, Method::PUT, "/state", Some(state.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(get(&sim, &format!("/api/orders/{token}")).await, order);
+    assert_eq!(
+        get(&sim, "/api/orders?invoiceNumber=SNIP-0001").await["totalItems"],
+        1
+    );
+
+    for (path, value, why) in [
+        (
+            "/test/orders/items/0/items/0/id",
+            json!("GONE"),
+            "no product",
+        ),
+        ("/counters/invoice", json!(0), "counters.invoice"),
+        ("/test/orders/items/0/mode", json!("Live"), "mode"),
+    ] {
+        let mut broken = state.clone();
+        *broken.pointer_mut(path).unwrap() = value;
+        let (status, body) = admin(&sim, Method::PUT, "/state", Some(broken)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            body["error"].as_str().unwrap().contains(why),
+            "{why}: {body}"
+        );
+    }
+    let mut twice = state.clone();
+    let customer = twice["test"]["customers"][0].clone();
+    twice["test"]["customers"]
+        .as_array_mut()
+        .unwrap()
+        .push(customer);
+    let (status, _) = admin(&sim, Method::PUT, "/state", Some(twice)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a customer given twice");
+    assert_eq!(
+        get(&sim, &format!("/api/orders/{token}")).await,
+        order,
+        "refused imports change nothing"
+    );
+}
