@@ -42,6 +42,7 @@
 
 pub mod auth;
 pub mod carts;
+pub mod checkout;
 pub mod crawl;
 pub mod customers;
 pub mod dates;

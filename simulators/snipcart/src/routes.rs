@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::Snipcart;
-use crate::handlers::{admin, products, validation};
+use crate::handlers::{admin, carts, checkout, customers, discounts, orders, products, validation};
 
 /// Platform routes, under one prefix.
 fn api(snipcart: Arc<Snipcart>) -> Router {
@@ -19,6 +19,29 @@ fn api(snipcart: Arc<Snipcart>) -> Router {
                 .put(products::update)
                 .delete(products::archive),
         )
+        .route("/orders", get(orders::list))
+        .route("/orders/{token}", get(orders::get).put(orders::update))
+        .route(
+            "/orders/{token}/notifications",
+            get(orders::notifications).post(orders::notify),
+        )
+        .route(
+            "/orders/{token}/refunds",
+            get(orders::refunds).post(orders::create_refund),
+        )
+        .route("/orders/{token}/refunds/{id}", get(orders::refund))
+        .route("/customers", get(customers::list))
+        .route("/customers/{id}", get(customers::get))
+        .route("/customers/{id}/orders", get(customers::orders))
+        .route("/discounts", get(discounts::list).post(discounts::create))
+        .route(
+            "/discounts/{id}",
+            get(discounts::get)
+                .put(discounts::update)
+                .delete(discounts::delete),
+        )
+        .route("/carts/abandoned", get(carts::list))
+        .route("/carts/abandoned/{token}", get(carts::get))
         .route("/requestvalidation/{token}", get(validation::validate))
         .with_state(snipcart)
 }
@@ -34,5 +57,6 @@ pub(crate) fn platform(snipcart: Arc<Snipcart>) -> Router {
 pub(crate) fn admin(snipcart: Arc<Snipcart>) -> Router {
     Router::new()
         .route("/settings", get(admin::settings).put(admin::set_settings))
+        .route("/checkout", post(checkout::checkout))
         .with_state(snipcart)
 }

@@ -32,6 +32,10 @@ pub struct Settings {
     /// The store's currency (lower-case ISO code), for orders and price maps.
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// Time limit of one `shippingrates.fetch` or `taxes.calculate` call, in
+    /// milliseconds (1 to 60000); a call that takes longer refuses the checkout.
+    #[serde(default = "default_checkout_timeout")]
+    pub checkout_webhook_timeout_ms: u64,
 }
 
 fn yes() -> bool {
@@ -40,6 +44,10 @@ fn yes() -> bool {
 
 fn default_domains() -> Vec<String> {
     vec!["localhost".into(), "127.0.0.1".into()]
+}
+
+fn default_checkout_timeout() -> u64 {
+    5_000
 }
 
 fn default_currency() -> String {
@@ -57,6 +65,7 @@ impl Default for Settings {
             strict_accept: true,
             accept_key_without_colon: false,
             currency: default_currency(),
+            checkout_webhook_timeout_ms: default_checkout_timeout(),
         }
     }
 }
@@ -79,6 +88,9 @@ impl Settings {
                 "currency {:?} is not a lower-case ISO 4217 code",
                 self.currency
             ));
+        }
+        if !(1..=60_000).contains(&self.checkout_webhook_timeout_ms) {
+            return Err("checkoutWebhookTimeoutMs must be within 1..=60000".into());
         }
         Ok(())
     }

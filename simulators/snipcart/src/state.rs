@@ -153,6 +153,8 @@ impl State {
                 .abandoned_carts
                 .reindex(mode)
                 .map_err(|e| format!("{}: {e}", at("abandonedCarts")))?;
+            crate::orders::check_references(store, self.counters.invoice)
+                .map_err(|e| format!("{}: {e}", at("references")))?;
         }
         self.settings
             .validate()
