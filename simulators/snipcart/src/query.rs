@@ -78,7 +78,8 @@ impl Query {
     }
 }
 
-fn invalid(name: &str) -> SnipcartError {
+/// The `400` of a parameter `name` whose value does not bind.
+pub(crate) fn invalid(name: &str) -> SnipcartError {
     SnipcartError::BadRequest(format!("{INVALID} The value of '{name}' is not valid."))
 }
 

@@ -14,7 +14,7 @@ use crate::orders::{
     self, NotificationEvent, NotificationInput, Order, OrderFilter, OrderJson, OrderStatus,
     OrderUpdateInput, PaymentStatus, RefundInput,
 };
-use crate::query::{INVALID, Query};
+use crate::query::Query;
 use crate::{Ctx, Snipcart};
 
 /// The offset envelope (reference §2).
@@ -42,9 +42,7 @@ impl<T: Serialize> Page<T> {
     }
 }
 
-pub(crate) fn invalid(name: &str) -> SnipcartError {
-    SnipcartError::BadRequest(format!("{INVALID} The value of '{name}' is not valid."))
-}
+pub(crate) use crate::query::invalid;
 
 pub(crate) fn order_not_found(token: &str) -> SnipcartError {
     SnipcartError::NotFound(format!("Order '{token}' was not found."))
