@@ -1,7 +1,7 @@
 //! Discounts (reference §6): stored as the API shows them, indexed by id and by code;
 //! [`evaluate`] says which apply to a cart and what they take off.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -195,6 +195,10 @@ pub struct Discounts {
     by_id: HashMap<String, usize>,
     #[serde(skip)]
     by_code: HashMap<String, usize>,
+    // Positions of the discounts a cart can trigger without a code (every trigger but
+    // `Code`): with the codes a checkout names, all it needs to look at.
+    #[serde(skip)]
+    automatic: BTreeSet<usize>,
 }
 
 impl Discounts {
@@ -240,6 +244,9 @@ impl Discounts {
         if let Some(code) = code {
             self.by_code.insert(code, at);
         }
+        if d.trigger != Trigger::Code {
+            self.automatic.insert(at);
+        }
         self.items.push(d);
         Ok(())
     }
@@ -263,6 +270,11 @@ impl Discounts {
         if let Some(code) = code {
             self.by_code.insert(code, at);
         }
+        if d.trigger == Trigger::Code {
+            self.automatic.remove(&at);
+        } else {
+            self.automatic.insert(at);
+        }
         self.items[at] = d;
         Ok(())
     }
@@ -274,13 +286,37 @@ impl Discounts {
         // Deleting is rare: the positions after it shift, so the indexes are rebuilt.
         self.by_id.clear();
         self.by_code.clear();
+        self.automatic.clear();
         for (i, d) in self.items.iter().enumerate() {
             self.by_id.insert(d.id.clone(), i);
             if let Some(c) = &d.code {
                 self.by_code.insert(c.to_lowercase(), i);
             }
+            if d.trigger != Trigger::Code {
+                self.automatic.insert(i);
+            }
         }
         Some(d)
+    }
+
+    /// What a cart with these codes may trigger, in creation order: every discount
+    /// without a code trigger, and the `Code` discounts the codes name. The other
+    /// `Code` discounts (a store may hold thousands of single-use codes) are not looked
+    /// at.
+    pub fn candidates(&self, codes: &[String]) -> Vec<&Discount> {
+        let mut at: BTreeSet<usize> = self.automatic.clone();
+        for code in codes {
+            if let Some(&i) = self.by_code.get(&code.to_lowercase()) {
+                if self
+                    .items
+                    .get(i)
+                    .is_some_and(|d| d.trigger == Trigger::Code)
+                {
+                    at.insert(i);
+                }
+            }
+        }
+        at.into_iter().filter_map(|i| self.items.get(i)).collect()
     }
 
     /// Counts one use of the discount `id`.
@@ -296,6 +332,7 @@ impl Discounts {
         let items = std::mem::take(&mut self.items);
         self.by_id.clear();
         self.by_code.clear();
+        self.automatic.clear();
         for d in items {
             if d.id.is_empty() {
                 return Err("a discount needs an id".into());
@@ -639,7 +676,11 @@ pub fn evaluate(
     };
     let mut chosen: Vec<(&Discount, Effect)> = Vec::new();
     let mut left = items_total;
-    for d in discounts.all().iter().filter(|d| d.active(now)) {
+    for d in discounts
+        .candidates(codes)
+        .into_iter()
+        .filter(|d| d.active(now))
+    {
         let triggered = match d.trigger {
             Trigger::Code => d
                 .code
@@ -722,4 +763,72 @@ fn effect(d: &Discount, lines: &[CartLine<'_>], items_total: Money) -> Option<Ef
         _ => return None,
     };
     (!m.is_zero() && !m.is_negative()).then_some(Effect::Items(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn discount(id: &str, trigger: Trigger, code: Option<&str>) -> Discount {
+        Discount {
+            id: id.into(),
+            name: id.into(),
+            trigger,
+            kind: DiscountType::FixedAmount,
+            code: code.map(Into::into),
+            item_id: None,
+            total_to_reach: Some(Money::ZERO),
+            quantity_of_a_product: None,
+            product_ids: None,
+            categories: None,
+            rate: None,
+            amount: Some(Money::from_int(1)),
+            alternate_price: None,
+            shipping_description: None,
+            shipping_cost: None,
+            shipping_guaranteed_days_to_delivery: None,
+            max_number_of_usages: None,
+            number_of_usages: 0,
+            expires: None,
+            combinable: true,
+            archived: false,
+            creation_date: datetime!(2026-01-01 0:00 UTC),
+            modification_date: datetime!(2026-01-01 0:00 UTC),
+        }
+    }
+
+    fn ids(list: Vec<&Discount>) -> Vec<&str> {
+        list.into_iter().map(|d| d.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_checkout_looks_only_at_automatic_discounts_and_the_codes_it_names() {
+        let mut all = Discounts::default();
+        all.insert(discount("a", Trigger::Code, Some("AAA")))
+            .unwrap();
+        all.insert(discount("b", Trigger::Code, Some("BBB")))
+            .unwrap();
+        all.insert(discount("c", Trigger::Total, None)).unwrap();
+        all.insert(discount("d", Trigger::Code, Some("DDD")))
+            .unwrap();
+        assert_eq!(ids(all.candidates(&[])), ["c"]);
+        assert_eq!(
+            ids(all.candidates(&["ddd".into(), "bbb".into()])),
+            ["b", "c", "d"]
+        );
+        all.replace(discount("a", Trigger::Total, None)).unwrap();
+        all.replace(discount("c", Trigger::Code, Some("CCC")))
+            .unwrap();
+        assert_eq!(ids(all.candidates(&["CCC".into()])), ["a", "c"]);
+        all.remove("a").unwrap();
+        assert_eq!(ids(all.candidates(&["ccc".into()])), ["c"]);
+        all.insert(discount("e", Trigger::Product, None)).unwrap();
+        assert_eq!(
+            ids(all.candidates(&["AAA".into()])),
+            ["e"],
+            "a's code went with it"
+        );
+    }
 }
