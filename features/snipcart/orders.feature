@@ -110,3 +110,35 @@ Feature: orders come from checkouts; status changes are announced by webhook
       """
     Then the status is 400
     And the JSON at "/message" contains "Teleported"
+
+  Scenario: a customer who edits their account is announced as customauth:customer_updated
+    When I send POST /__sim/checkout with body:
+      """
+      {"email": "ada@example.com", "billingAddress": {"name": "Ada Lovelace"},
+       "items": [{"id": "HGW", "quantity": 1}]}
+      """
+    Then the status is 200
+    When I send GET /api/customers?email=ada@example.com
+    Then the JSON at "/totalItems" is "1"
+    And the JSON at "/items/0/statistics/ordersCount" is "1"
+    And I remember the JSON at "/items/0/id" as "customer"
+    When the webhook deliveries have settled
+    And I send PUT /__sim/customers/{customer} with body:
+      """
+      {"billingAddress": {"fullName": "Ada King", "city": "London", "country": "GB"}, "createAccount": true}
+      """
+    Then the status is 200
+    And the JSON at "/status" is "Confirmed"
+    And the JSON at "/billingAddressCity" is "London"
+    When the webhook deliveries have settled
+    Then the receiver got 2 webhooks
+    When I look at received webhook 2
+    Then the JSON at "/eventName" is "customauth:customer_updated"
+    And the JSON at "/content/id" is "{customer}"
+    And the JSON at "/content/email" is "ada@example.com"
+    And the JSON at "/content/statistics/ordersCount" is "1"
+    When I send PUT /__sim/customers/nobody with body:
+      """
+      {"createAccount": true}
+      """
+    Then the status is 404

@@ -148,6 +148,14 @@ impl Customers {
             .and_then(|i| self.items.get_mut(i))
     }
 
+    /// [`Customers::get`], to change (not its id or e-mail).
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Customer> {
+        self.by_id
+            .get(id)
+            .copied()
+            .and_then(|i| self.items.get_mut(i))
+    }
+
     /// Adds a customer; `Err` when its id or e-mail is taken.
     pub fn insert(&mut self, c: Customer) -> Result<(), String> {
         let email = c.email.to_lowercase();
@@ -220,4 +228,57 @@ pub fn search<'a>(customers: &'a Customers, f: &CustomerFilter) -> Vec<&'a Custo
         .collect();
     hits.reverse();
     hits
+}
+
+/// What a customer changes in their own account (`PUT /__sim/customers/{id}`, the
+/// storefront's customer dashboard); absent fields stay.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountInput {
+    /// New billing address (replaces the old one).
+    #[serde(default)]
+    pub billing_address: Option<Address>,
+    /// New shipping address (replaces the old one).
+    #[serde(default)]
+    pub shipping_address: Option<Address>,
+    /// Whether shipping goes to the billing address.
+    #[serde(default)]
+    pub shipping_address_same_as_billing: Option<bool>,
+    /// `true`: the guest creates an account (`Confirmed`).
+    #[serde(default)]
+    pub create_account: Option<bool>,
+}
+
+/// Applies the customer's own changes; the `customauth:customer_updated` deliveries
+/// (content: the customer as `GET /customers/{id}` shows it), or `None` for an unknown
+/// customer.
+pub fn update_account(
+    state: &mut crate::state::State,
+    mode: Mode,
+    id: &str,
+    input: AccountInput,
+    now: OffsetDateTime,
+) -> Option<(Customer, Vec<sim_core::Outbound>)> {
+    let c = state.store_mut(mode).customers.get_mut(id)?;
+    if let Some(a) = input.billing_address {
+        c.billing_address = a;
+    }
+    if let Some(a) = input.shipping_address {
+        c.shipping_address = a;
+    }
+    if let Some(same) = input.shipping_address_same_as_billing {
+        c.shipping_address_same_as_billing = same;
+    }
+    if input.create_account == Some(true) {
+        c.status = CustomerStatus::Confirmed;
+    }
+    let c = c.clone();
+    let out = state.webhook(
+        "customauth:customer_updated",
+        mode,
+        now,
+        &CustomerJson::of(&c),
+        &serde_json::Map::new(),
+    );
+    Some((c, out))
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::Snipcart;
 use crate::handlers::{admin, carts, checkout, customers, discounts, orders, products, validation};
@@ -58,5 +58,6 @@ pub(crate) fn admin(snipcart: Arc<Snipcart>) -> Router {
     Router::new()
         .route("/settings", get(admin::settings).put(admin::set_settings))
         .route("/checkout", post(checkout::checkout))
+        .route("/customers/{id}", put(customers::update_account))
         .with_state(snipcart)
 }

@@ -1,17 +1,20 @@
-//! `/customers`: list, get, and a customer's orders.
+//! `/customers`: list, get, and a customer's orders; `PUT /__sim/customers/{id}`, a
+//! customer changing their own account (which fires `customauth:customer_updated`).
 
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use sim_core::{AdminError, AdminJson};
 
 use super::orders::{Page, invalid};
 use crate::Snipcart;
-use crate::customers::{self, CustomerFilter, CustomerJson, CustomerStatus};
+use crate::customers::{self, AccountInput, CustomerFilter, CustomerJson, CustomerStatus};
 use crate::errors::SnipcartError;
 use crate::orders::OrderJson;
 use crate::query::Query;
+use crate::state::Mode;
 
 fn not_found(id: &str) -> SnipcartError {
     SnipcartError::NotFound(format!("Customer '{id}' was not found."))
@@ -68,4 +71,33 @@ pub(crate) async fn orders(
         let view: Vec<OrderJson<'_>> = orders.into_iter().map(OrderJson::of).collect();
         crate::to_json(&view)
     })
+}
+
+/// `PUT /__sim/customers/{id}`: the customer edits their account in the storefront's
+/// customer dashboard; Snipcart then sends `customauth:customer_updated`.
+pub(crate) async fn update_account(
+    State(s): State<Arc<Snipcart>>,
+    Path(id): Path<String>,
+    body: Result<AdminJson<AccountInput>, AdminError>,
+) -> Response {
+    let input = match body {
+        Ok(AdminJson(input)) => input,
+        Err(e) => return e.into_response(),
+    };
+    let now = s.core().clock.now();
+    let done = {
+        let mut state = s.lock();
+        [Mode::Test, Mode::Live]
+            .into_iter()
+            .find(|m| state.store(*m).customers.get(&id).is_some())
+            .and_then(|mode| customers::update_account(&mut state, mode, &id, input, now))
+    };
+    let Some((customer, outbound)) = done else {
+        return AdminError::not_found(format!("no customer {id}")).into_response();
+    };
+    s.send(outbound);
+    match crate::to_json(&CustomerJson::of(&customer)) {
+        Ok(body) => crate::json_response(StatusCode::OK, body),
+        Err(e) => e.into_response(),
+    }
 }
