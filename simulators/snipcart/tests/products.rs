@@ -310,3 +310,45 @@ async fn request_validation_refuses_unknown_tokens_and_lifecycle_is_refused() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn with_leniency_off_only_strict_json_binds() {
+    let sim = sim().await;
+    let key = sim.test_key();
+    let docs_body = "{ 'inventoryManagementMethod': 'Single', 'stock': 20 }";
+    let settings: Value = client()
+        .get(format!("{}/__sim/settings", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut strict = settings.clone();
+    strict["lenientJson"] = json!(false);
+    let res = client()
+        .put(format!("{}/__sim/settings", sim.base_url()))
+        .json(&strict)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, body) = call(
+        &sim,
+        Method::PUT,
+        "/api/products/AP1",
+        Some(&key),
+        Some(docs_body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = call(
+        &sim,
+        Method::PUT,
+        "/api/products/AP1",
+        Some(&key),
+        Some(r#"{"inventoryManagementMethod": "Single", "stock": 20}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "strict JSON still binds");
+}
