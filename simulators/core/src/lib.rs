@@ -47,12 +47,14 @@
 //!   faults, journal, timed ticks, a panicking handler caught as a 500) with the
 //!   platform's 404 / 405 / 413 / 500 hooks.
 //! - [`admin`]: the `/__sim/` routes.
+//! - [`cell`]: [`StateCell`], a platform state behind one lock with its fixture.
 //! - [`clock`], [`ids`], [`journal`], [`faults`], [`pattern`], [`lifecycle`],
 //!   [`webhooks`]: one service each.
 #![doc = include_str!("../ADMIN.md")]
 
 pub mod admin;
 pub mod app;
+pub mod cell;
 pub mod clock;
 pub mod faults;
 pub mod fixtures;
@@ -65,6 +67,7 @@ pub mod webhooks;
 
 pub use admin::{AdminError, AdminJson};
 pub use app::{App, CoreConfig, SimCore, Simulator};
+pub use cell::StateCell;
 pub use clock::{Clock, ClockError};
 pub use faults::Faults;
 pub use ids::IdSeq;

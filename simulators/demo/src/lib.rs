@@ -43,12 +43,12 @@ mod routes;
 pub mod state;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
-use sim_core::{App, CoreConfig, Outbound, SimCore, SimHandle, Simulator};
+use sim_core::{App, CoreConfig, Outbound, SimCore, SimHandle, Simulator, StateCell};
 use time::OffsetDateTime;
 
 pub use errors::DemoError;
@@ -57,9 +57,7 @@ pub use state::{Note, NoteStatus, State};
 /// One demo instance: its state and the core services.
 #[derive(Debug)]
 pub struct Demo {
-    // std Mutex: every operation is short and synchronous; never held across an await.
-    state: Mutex<State>,
-    fixture: State,
+    state: StateCell<State>,
     core: SimCore,
 }
 
@@ -67,19 +65,18 @@ impl Demo {
     /// An instance starting from `fixture`.
     pub fn new(core: SimCore, fixture: State) -> Arc<Self> {
         Arc::new(Self {
-            state: Mutex::new(fixture.clone()),
-            fixture,
+            state: StateCell::new(fixture),
             core,
         })
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock()
     }
 
     /// A copy of the current state, for assertions.
     pub fn snapshot(&self) -> State {
-        self.lock().clone()
+        self.state.snapshot()
     }
 
     /// Sends `note.published` to the subscriber, if any (after the lock is released).
@@ -116,12 +113,12 @@ impl Simulator for Demo {
     fn import_state(&self, state: Value) -> Result<(), String> {
         let new: State = serde_json::from_value(state).map_err(|e| e.to_string())?;
         new.validate()?;
-        *self.lock() = new;
+        self.state.replace(new);
         Ok(())
     }
 
     fn reset(&self) {
-        *self.lock() = self.fixture.clone();
+        self.state.reset();
     }
 
     fn tick(&self, now: OffsetDateTime) {

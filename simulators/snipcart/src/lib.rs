@@ -62,7 +62,7 @@ pub mod validation;
 pub mod webhooks;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use axum::body::Bytes;
 use axum::http::header::{CONTENT_TYPE, HeaderValue};
@@ -71,7 +71,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
-use sim_core::{App, CoreConfig, Outbound, SimCore, SimHandle, Simulator};
+use sim_core::{App, CoreConfig, Outbound, SimCore, SimHandle, Simulator, StateCell};
 use time::OffsetDateTime;
 
 pub use errors::{SResult, SnipcartError};
@@ -89,9 +89,7 @@ pub(crate) struct Ctx {
 /// One Snipcart instance: its state and the core services.
 #[derive(Debug)]
 pub struct Snipcart {
-    // std Mutex: every operation is short and synchronous; never held across an await.
-    state: Mutex<State>,
-    fixture: State,
+    state: StateCell<State>,
     core: SimCore,
 }
 
@@ -99,19 +97,18 @@ impl Snipcart {
     /// An instance starting from `fixture`.
     pub fn new(core: SimCore, fixture: State) -> Arc<Self> {
         Arc::new(Self {
-            state: Mutex::new(fixture.clone()),
-            fixture,
+            state: StateCell::new(fixture),
             core,
         })
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock()
     }
 
     /// A copy of the current state, for assertions.
     pub fn snapshot(&self) -> State {
-        self.lock().clone()
+        self.state.snapshot()
     }
 
     /// The core services of this instance.
@@ -212,12 +209,12 @@ impl Simulator for Snipcart {
     fn import_state(&self, state: Value) -> Result<(), String> {
         let mut new: State = serde_json::from_value(state).map_err(|e| e.to_string())?;
         new.validate()?;
-        *self.lock() = new;
+        self.state.replace(new);
         Ok(())
     }
 
     fn reset(&self) {
-        *self.lock() = self.fixture.clone();
+        self.state.reset();
     }
 
     fn has_lifecycle(&self) -> bool {
