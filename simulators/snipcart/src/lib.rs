@@ -164,6 +164,24 @@ impl Snipcart {
     }
 }
 
+impl Snipcart {
+    /// [`Snipcart::api`] for a call with a body: the body is bound to `T` through
+    /// `schema` (leniently when the settings say so) before `f` runs; a body that does
+    /// not bind is the `400`.
+    pub(crate) fn api_with<T: serde::de::DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        schema: &json::Schema,
+        f: impl FnOnce(&mut State, &mut Ctx, T) -> SResult<Bytes>,
+    ) -> Response {
+        self.api(headers, StatusCode::OK, |state, ctx| {
+            let input = json::bind(body, schema, state.settings.lenient_json)?;
+            f(state, ctx, input)
+        })
+    }
+}
+
 /// `value` as a JSON body.
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> SResult<Bytes> {
     serde_json::to_vec(value)

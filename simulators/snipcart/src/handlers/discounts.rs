@@ -45,22 +45,22 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    s.api(&headers, StatusCode::OK, |state, ctx| {
-        let input: DiscountInput = crate::json::bind(
-            &body,
-            &discounts::DISCOUNT_SCHEMA,
-            state.settings.lenient_json,
-        )?;
-        let id = crate::state::guid(state.counters.guids.saturating_add(1));
-        let d = discounts::build(None, input, id, ctx.now).map_err(bad)?;
-        state
-            .store_mut(ctx.mode)
-            .discounts
-            .insert(d.clone())
-            .map_err(bad)?;
-        state.counters.guids = state.counters.guids.saturating_add(1);
-        crate::to_json(&d)
-    })
+    s.api_with(
+        &headers,
+        &body,
+        &discounts::DISCOUNT_SCHEMA,
+        |state, ctx, input: DiscountInput| {
+            let id = crate::state::guid(state.counters.guids.saturating_add(1));
+            let d = discounts::build(None, input, id, ctx.now).map_err(bad)?;
+            state
+                .store_mut(ctx.mode)
+                .discounts
+                .insert(d.clone())
+                .map_err(bad)?;
+            state.counters.guids = state.counters.guids.saturating_add(1);
+            crate::to_json(&d)
+        },
+    )
 }
 
 pub(crate) async fn update(
@@ -69,18 +69,18 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    s.api(&headers, StatusCode::OK, |state, ctx| {
-        let input: DiscountInput = crate::json::bind(
-            &body,
-            &discounts::DISCOUNT_SCHEMA,
-            state.settings.lenient_json,
-        )?;
-        let store = state.store_mut(ctx.mode);
-        let old = store.discounts.get(&id).ok_or_else(|| not_found(&id))?;
-        let d = discounts::build(Some(old), input, id.clone(), ctx.now).map_err(bad)?;
-        store.discounts.replace(d.clone()).map_err(bad)?;
-        crate::to_json(&d)
-    })
+    s.api_with(
+        &headers,
+        &body,
+        &discounts::DISCOUNT_SCHEMA,
+        |state, ctx, input: DiscountInput| {
+            let store = state.store_mut(ctx.mode);
+            let old = store.discounts.get(&id).ok_or_else(|| not_found(&id))?;
+            let d = discounts::build(Some(old), input, id.clone(), ctx.now).map_err(bad)?;
+            store.discounts.replace(d.clone()).map_err(bad)?;
+            crate::to_json(&d)
+        },
+    )
 }
 
 pub(crate) async fn delete(

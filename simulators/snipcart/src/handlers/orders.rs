@@ -111,36 +111,36 @@ pub(crate) async fn update(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Response {
-    s.api(&headers, StatusCode::OK, |state, ctx| {
-        let input: OrderUpdateInput = crate::json::bind(
-            &body,
-            &orders::ORDER_UPDATE_SCHEMA,
-            state.settings.lenient_json,
-        )?;
-        let o = state
-            .store_mut(ctx.mode)
-            .orders
-            .get_mut(&token)
-            .ok_or_else(|| order_not_found(&token))?;
-        let changes = orders::update(o, input, ctx.now).map_err(bad)?;
-        let order = o.clone();
-        if let Some((from, to)) = changes.status {
-            let extra = json!({"from": from.name(), "to": to.name()});
-            fire(state, ctx, "order.status.changed", &order, extra);
-        }
-        if let Some((from, to)) = changes.payment_status {
-            let extra = json!({"from": from.name(), "to": to.name()});
-            fire(state, ctx, "order.paymentStatus.changed", &order, extra);
-        }
-        if changes.tracking {
-            let extra = json!({
-                "trackingNumber": order.tracking_number,
-                "trackingUrl": order.tracking_url,
-            });
-            fire(state, ctx, "order.trackingNumber.changed", &order, extra);
-        }
-        crate::to_json(&OrderJson::of(&order))
-    })
+    s.api_with(
+        &headers,
+        &body,
+        &orders::ORDER_UPDATE_SCHEMA,
+        |state, ctx, input: OrderUpdateInput| {
+            let o = state
+                .store_mut(ctx.mode)
+                .orders
+                .get_mut(&token)
+                .ok_or_else(|| order_not_found(&token))?;
+            let changes = orders::update(o, input, ctx.now).map_err(bad)?;
+            let order = o.clone();
+            if let Some((from, to)) = changes.status {
+                let extra = json!({"from": from.name(), "to": to.name()});
+                fire(state, ctx, "order.status.changed", &order, extra);
+            }
+            if let Some((from, to)) = changes.payment_status {
+                let extra = json!({"from": from.name(), "to": to.name()});
+                fire(state, ctx, "order.paymentStatus.changed", &order, extra);
+            }
+            if changes.tracking {
+                let extra = json!({
+                    "trackingNumber": order.tracking_number,
+                    "trackingUrl": order.tracking_url,
+                });
+                fire(state, ctx, "order.trackingNumber.changed", &order, extra);
+            }
+            crate::to_json(&OrderJson::of(&order))
+        },
+    )
 }
 
 pub(crate) async fn notifications(
@@ -167,36 +167,36 @@ pub(crate) async fn notify(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Response {
-    s.api(&headers, StatusCode::OK, |state, ctx| {
-        let input: NotificationInput = crate::json::bind(
-            &body,
-            &orders::NOTIFICATION_SCHEMA,
-            state.settings.lenient_json,
-        )?;
-        // The id is taken only once the notification is sure (a refusal changes nothing).
-        let id = crate::state::guid(state.counters.guids.saturating_add(1));
-        let store = state.store_mut(ctx.mode);
-        let o = store
-            .orders
-            .get(&token)
-            .ok_or_else(|| order_not_found(&token))?;
-        let n = orders::notification(o, input, id, ctx.now).map_err(bad)?;
-        state.counters.guids = state.counters.guids.saturating_add(1);
-        let store = state.store_mut(ctx.mode);
-        store
-            .orders
-            .add_notification(n.clone())
-            .map_err(|_| SnipcartError::Internal)?;
-        let out = state.webhook(
-            "order.notification.created",
-            ctx.mode,
-            ctx.now,
-            &NotificationEvent::of(&n),
-            &Map::new(),
-        );
-        ctx.outbound.extend(out);
-        crate::to_json(&n)
-    })
+    s.api_with(
+        &headers,
+        &body,
+        &orders::NOTIFICATION_SCHEMA,
+        |state, ctx, input: NotificationInput| {
+            // The id is taken only once the notification is sure (a refusal changes nothing).
+            let id = crate::state::guid(state.counters.guids.saturating_add(1));
+            let store = state.store_mut(ctx.mode);
+            let o = store
+                .orders
+                .get(&token)
+                .ok_or_else(|| order_not_found(&token))?;
+            let n = orders::notification(o, input, id, ctx.now).map_err(bad)?;
+            state.counters.guids = state.counters.guids.saturating_add(1);
+            let store = state.store_mut(ctx.mode);
+            store
+                .orders
+                .add_notification(n.clone())
+                .map_err(|_| SnipcartError::Internal)?;
+            let out = state.webhook(
+                "order.notification.created",
+                ctx.mode,
+                ctx.now,
+                &NotificationEvent::of(&n),
+                &Map::new(),
+            );
+            ctx.outbound.extend(out);
+            crate::to_json(&n)
+        },
+    )
 }
 
 pub(crate) async fn refunds(
@@ -240,19 +240,22 @@ pub(crate) async fn create_refund(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Response {
-    s.api(&headers, StatusCode::OK, |state, ctx| {
-        let input: RefundInput =
-            crate::json::bind(&body, &orders::REFUND_SCHEMA, state.settings.lenient_json)?;
-        let id = crate::state::guid(state.counters.guids.saturating_add(1));
-        let o = state
-            .store_mut(ctx.mode)
-            .orders
-            .get_mut(&token)
-            .ok_or_else(|| order_not_found(&token))?;
-        let r = orders::refund(o, input, id, ctx.now).map_err(bad)?;
-        state.counters.guids = state.counters.guids.saturating_add(1);
-        let out = state.webhook("order.refund.created", ctx.mode, ctx.now, &r, &Map::new());
-        ctx.outbound.extend(out);
-        crate::to_json(&r)
-    })
+    s.api_with(
+        &headers,
+        &body,
+        &orders::REFUND_SCHEMA,
+        |state, ctx, input: RefundInput| {
+            let id = crate::state::guid(state.counters.guids.saturating_add(1));
+            let o = state
+                .store_mut(ctx.mode)
+                .orders
+                .get_mut(&token)
+                .ok_or_else(|| order_not_found(&token))?;
+            let r = orders::refund(o, input, id, ctx.now).map_err(bad)?;
+            state.counters.guids = state.counters.guids.saturating_add(1);
+            let out = state.webhook("order.refund.created", ctx.mode, ctx.now, &r, &Map::new());
+            ctx.outbound.extend(out);
+            crate::to_json(&r)
+        },
+    )
 }

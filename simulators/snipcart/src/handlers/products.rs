@@ -137,21 +137,21 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    s.api(&headers, StatusCode::OK, |state, ctx| {
-        let input: InventoryInput = crate::json::bind(
-            &body,
-            &products::INVENTORY_SCHEMA,
-            state.settings.lenient_json,
-        )?;
-        let p = state
-            .store_mut(ctx.mode)
-            .products
-            .find_mut(&id)
-            .ok_or_else(|| not_found(&id))?;
-        products::update_inventory(p, input, ctx.now)
-            .map_err(|e| SnipcartError::BadRequest(format!("The request is invalid. {e}")))?;
-        crate::to_json(&*p)
-    })
+    s.api_with(
+        &headers,
+        &body,
+        &products::INVENTORY_SCHEMA,
+        |state, ctx, input: InventoryInput| {
+            let p = state
+                .store_mut(ctx.mode)
+                .products
+                .find_mut(&id)
+                .ok_or_else(|| not_found(&id))?;
+            products::update_inventory(p, input, ctx.now)
+                .map_err(|e| SnipcartError::BadRequest(format!("The request is invalid. {e}")))?;
+            crate::to_json(&*p)
+        },
+    )
 }
 
 pub(crate) async fn archive(
