@@ -121,24 +121,17 @@ pub enum TimeRange {
     LessThanAMonth,
 }
 
-impl TimeRange {
-    /// Every value, as the API spells it.
-    pub const ALL: &'static [(&'static str, TimeRange)] = &[
+impl crate::json::ApiEnum for TimeRange {
+    const ALL: &'static [(&'static str, TimeRange)] = &[
         ("Anytime", TimeRange::Anytime),
         ("LessThan4Hours", TimeRange::LessThan4Hours),
         ("LessThanADay", TimeRange::LessThanADay),
         ("LessThanAWeek", TimeRange::LessThanAWeek),
         ("LessThanAMonth", TimeRange::LessThanAMonth),
     ];
+}
 
-    /// The API's spelling.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, t)| *t == self)
-            .map_or("", |(n, _)| n)
-    }
-
+impl TimeRange {
     fn span(self) -> Option<Duration> {
         match self {
             TimeRange::Anytime => None,

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use crate::carts::{AbandonedCart, CartSummary};
 use crate::customers::{Customer, CustomerStatistics, CustomerStatus};
 use crate::discounts::{self, CartLine, Effect, Problem};
+use crate::json::ApiEnum as _;
 use crate::money::Money;
 use crate::orders::{
     Address, AppliedDiscount, ItemCustomField, Order, OrderItem, OrderJson, OrderStatus,

@@ -8,6 +8,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::dates;
+use crate::json::ApiEnum as _;
 use crate::json::convert;
 use crate::money::Money;
 use crate::state::Mode;
@@ -27,9 +28,8 @@ pub enum Trigger {
     CartContainsSomeProductsFromSpecifiedCategories,
 }
 
-impl Trigger {
-    /// Every value, as the API spells it.
-    pub const ALL: &'static [(&'static str, Trigger)] = &[
+impl crate::json::ApiEnum for Trigger {
+    const ALL: &'static [(&'static str, Trigger)] = &[
         ("Code", Trigger::Code),
         ("Product", Trigger::Product),
         ("Total", Trigger::Total),
@@ -55,14 +55,6 @@ impl Trigger {
             Trigger::CartContainsSomeProductsFromSpecifiedCategories,
         ),
     ];
-
-    /// The API's spelling.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, t)| *t == self)
-            .map_or("", |(n, _)| n)
-    }
 }
 
 /// What a discount does.
@@ -82,9 +74,8 @@ pub enum DiscountType {
     RateOnCategory,
 }
 
-impl DiscountType {
-    /// Every value, as the API spells it.
-    pub const ALL: &'static [(&'static str, DiscountType)] = &[
+impl crate::json::ApiEnum for DiscountType {
+    const ALL: &'static [(&'static str, DiscountType)] = &[
         ("Rate", DiscountType::Rate),
         ("AlternatePrice", DiscountType::AlternatePrice),
         ("FixedAmount", DiscountType::FixedAmount),
@@ -97,14 +88,6 @@ impl DiscountType {
         ("FixedAmountOnCategory", DiscountType::FixedAmountOnCategory),
         ("RateOnCategory", DiscountType::RateOnCategory),
     ];
-
-    /// The API's spelling.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, t)| *t == self)
-            .map_or("", |(n, _)| n)
-    }
 }
 
 /// A discount: the same object in requests and answers.

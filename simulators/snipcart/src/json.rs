@@ -353,6 +353,26 @@ pub fn canonical(value: Value, schema: &Schema) -> Value {
     }
 }
 
+/// An enum the API spells as PascalCase words: bound case-insensitively, written as
+/// listed.
+pub trait ApiEnum: Copy + PartialEq + 'static {
+    /// Every value, as the API spells it.
+    const ALL: &'static [(&'static str, Self)];
+
+    /// Binds a request value, case-insensitively.
+    fn from_name(text: &str) -> Option<Self> {
+        ci_enum(text, Self::ALL)
+    }
+
+    /// The API's spelling.
+    fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
 /// The variant of `names` equal to `text` ignoring ASCII case, as Json.NET's
 /// `StringEnumConverter` binds enum values.
 pub fn ci_enum<T: Copy>(text: &str, names: &[(&str, T)]) -> Option<T> {

@@ -10,6 +10,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::dates;
+use crate::json::ApiEnum as _;
 use crate::json::convert;
 use crate::money::Money;
 use crate::products::Statistics;
@@ -36,9 +37,8 @@ pub enum OrderStatus {
     Dispatched,
 }
 
-impl OrderStatus {
-    /// Every value, as the API spells it.
-    pub const ALL: &'static [(&'static str, OrderStatus)] = &[
+impl crate::json::ApiEnum for OrderStatus {
+    const ALL: &'static [(&'static str, OrderStatus)] = &[
         ("InProgress", OrderStatus::InProgress),
         ("Processed", OrderStatus::Processed),
         ("Disputed", OrderStatus::Disputed),
@@ -48,19 +48,6 @@ impl OrderStatus {
         ("Cancelled", OrderStatus::Cancelled),
         ("Dispatched", OrderStatus::Dispatched),
     ];
-
-    /// Binds a request value, case-insensitively.
-    pub fn from_name(text: &str) -> Option<Self> {
-        crate::json::ci_enum(text, Self::ALL)
-    }
-
-    /// The API's spelling.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
-    }
 }
 
 /// Payment statuses (reference §4).
@@ -81,9 +68,8 @@ pub enum PaymentStatus {
     Authorized,
 }
 
-impl PaymentStatus {
-    /// Every value, as the API spells it.
-    pub const ALL: &'static [(&'static str, PaymentStatus)] = &[
+impl crate::json::ApiEnum for PaymentStatus {
+    const ALL: &'static [(&'static str, PaymentStatus)] = &[
         ("Paid", PaymentStatus::Paid),
         ("Deferred", PaymentStatus::Deferred),
         ("PaidDeferred", PaymentStatus::PaidDeferred),
@@ -97,19 +83,6 @@ impl PaymentStatus {
         ("Open", PaymentStatus::Open),
         ("Authorized", PaymentStatus::Authorized),
     ];
-
-    /// Binds a request value, case-insensitively.
-    pub fn from_name(text: &str) -> Option<Self> {
-        crate::json::ci_enum(text, Self::ALL)
-    }
-
-    /// The API's spelling.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
-    }
 }
 
 /// A postal address (kept nested; shown flat as `billingAddressName`… too).

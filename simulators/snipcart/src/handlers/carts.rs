@@ -11,6 +11,7 @@ use super::orders::invalid;
 use crate::Snipcart;
 use crate::carts::{self, AbandonedCart, CartFilter, TimeRange};
 use crate::errors::SnipcartError;
+use crate::json::ApiEnum as _;
 use crate::money::Money;
 use crate::query::Query;
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::errors::{SResult, SnipcartError};
+use crate::json::ApiEnum as _;
 use crate::orders::{
     self, NotificationEvent, NotificationInput, Order, OrderFilter, OrderJson, OrderStatus,
     OrderUpdateInput, PaymentStatus, RefundInput,
