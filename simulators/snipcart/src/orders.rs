@@ -675,6 +675,48 @@ pub struct OrderFilter {
     pub from: Option<OffsetDateTime>,
     /// Completed at or before.
     pub to: Option<OffsetDateTime>,
+    /// `isRecurringOrder`: no order here is recurring (no subscriptions), so `true`
+    /// finds none.
+    pub is_recurring_order: Option<bool>,
+    /// Exact-match address filters (reference §4): `(billing?, field, value)`, the
+    /// field one of `City`, `Country`, `Province`, `PostalCode`; compared ignoring case.
+    pub address: Vec<(bool, AddressField, String)>,
+}
+
+/// An address field the order list filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressField {
+    /// `…AddressCity`.
+    City,
+    /// `…AddressCountry` (two-letter code).
+    Country,
+    /// `…AddressProvince`.
+    Province,
+    /// `…AddressPostalCode`.
+    PostalCode,
+}
+
+impl AddressField {
+    /// Every filter: its query name, billing or shipping, and the field.
+    pub const FILTERS: [(&'static str, bool, AddressField); 8] = [
+        ("billingAddressCity", true, AddressField::City),
+        ("billingAddressCountry", true, AddressField::Country),
+        ("billingAddressProvince", true, AddressField::Province),
+        ("billingAddressPostalCode", true, AddressField::PostalCode),
+        ("shippingAddressCity", false, AddressField::City),
+        ("shippingAddressCountry", false, AddressField::Country),
+        ("shippingAddressProvince", false, AddressField::Province),
+        ("shippingAddressPostalCode", false, AddressField::PostalCode),
+    ];
+
+    fn of(self, a: &Address) -> Option<&str> {
+        match self {
+            AddressField::City => a.city.as_deref(),
+            AddressField::Country => a.country.as_deref(),
+            AddressField::Province => a.province.as_deref(),
+            AddressField::PostalCode => a.postal_code.as_deref(),
+        }
+    }
 }
 
 /// The orders matching `f`, newest first.
@@ -712,6 +754,17 @@ pub fn search<'a>(orders: &'a Orders, f: &OrderFilter) -> Vec<&'a Order> {
         })
         .filter(|o| f.from.is_none_or(|at| o.completion_date >= at))
         .filter(|o| f.to.is_none_or(|at| o.completion_date <= at))
+        .filter(|_| f.is_recurring_order != Some(true))
+        .filter(|o| {
+            f.address.iter().all(|(billing, field, want)| {
+                let a = if *billing {
+                    &o.billing_address
+                } else {
+                    &o.shipping_address
+                };
+                field.of(a).is_some_and(|v| v.eq_ignore_ascii_case(want))
+            })
+        })
         .collect();
     hits.reverse();
     hits

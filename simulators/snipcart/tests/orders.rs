@@ -533,3 +533,66 @@ async fn exported_state_with_orders_reimports_and_broken_references_are_refused(
         "refused imports change nothing"
     );
 }
+
+#[tokio::test]
+async fn the_order_list_filters_on_addresses_exactly_and_on_recurrence() {
+    let sim = sim().await;
+    let (status, _) = checkout(
+        &sim,
+        cart("ada@example.com", json!([{"id": "HGW", "quantity": 1}])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut paris = cart("bob@example.com", json!([{"id": "HGW", "quantity": 1}]));
+    paris["billingAddress"] =
+        json!({"name": "Bob", "city": "Paris", "country": "FR", "postalCode": "75001"});
+    paris["shippingAddress"] = json!({"name": "Bob", "city": "Lyon", "country": "FR"});
+    let (status, _) = checkout(&sim, paris).await;
+    assert_eq!(status, StatusCode::OK);
+    let count = |page: Value| page["totalItems"].as_u64().unwrap();
+    assert_eq!(count(get(&sim, "/api/orders").await), 2);
+    assert_eq!(
+        count(get(&sim, "/api/orders?billingAddressCountry=fr").await),
+        1
+    );
+    assert_eq!(
+        count(get(&sim, "/api/orders?billingAddressCity=Montr%C3%A9al").await),
+        1
+    );
+    assert_eq!(
+        count(get(&sim, "/api/orders?billingAddressCity=Montr").await),
+        0,
+        "exact, not contains"
+    );
+    assert_eq!(
+        count(
+            get(
+                &sim,
+                "/api/orders?shippingAddressCity=Lyon&billingAddressPostalCode=75001"
+            )
+            .await
+        ),
+        1
+    );
+    assert_eq!(
+        count(get(&sim, "/api/orders?shippingAddressCity=Paris").await),
+        0
+    );
+    assert_eq!(
+        count(get(&sim, "/api/orders?isRecurringOrder=false").await),
+        2
+    );
+    assert_eq!(
+        count(get(&sim, "/api/orders?isRecurringOrder=true").await),
+        0
+    );
+    let (status, _) = call(
+        &sim,
+        Method::GET,
+        "/api/orders?isRecurringOrder=often",
+        &sim.test_key(),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 use crate::errors::{SResult, SnipcartError};
 use crate::json::ApiEnum as _;
 use crate::orders::{
-    self, NotificationEvent, NotificationInput, Order, OrderFilter, OrderJson, OrderStatus,
-    OrderUpdateInput, PaymentStatus, RefundInput,
+    self, AddressField, NotificationEvent, NotificationInput, Order, OrderFilter, OrderJson,
+    OrderStatus, OrderUpdateInput, PaymentStatus, RefundInput,
 };
 use crate::query::Query;
 use crate::{Ctx, Snipcart};
@@ -75,6 +75,13 @@ pub(crate) async fn list(
             placed_by: q.get("placedBy").map(str::to_owned),
             from: q.date("from")?,
             to: q.date("to")?,
+            is_recurring_order: q.bool("isRecurringOrder")?,
+            address: AddressField::FILTERS
+                .iter()
+                .filter_map(|(name, billing, field)| {
+                    q.get(name).map(|v| (*billing, *field, v.to_owned()))
+                })
+                .collect(),
         };
         let hits = orders::search(&state.store(ctx.mode).orders, &filter);
         crate::to_json(&Page::of(hits, offset, limit, OrderJson::of))
