@@ -282,3 +282,56 @@ pub fn update_account(
     );
     Some((c, out))
 }
+
+/// `PUT /customers/{id}`'s body (current docs): the addresses; absent fields stay. The
+/// e-mail is not changed here (orders name their customer by it).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerUpdateInput {
+    /// New billing address (replaces the old one).
+    #[serde(default)]
+    pub billing_address: Option<Address>,
+    /// New shipping address (replaces the old one).
+    #[serde(default)]
+    pub shipping_address: Option<Address>,
+    /// Whether shipping goes to the billing address.
+    #[serde(default, deserialize_with = "crate::json::convert::opt_bool")]
+    pub shipping_address_same_as_billing: Option<bool>,
+}
+
+static ADDRESS_SCHEMA: crate::json::Schema = crate::json::Schema {
+    fields: &[
+        ("fullName", None),
+        ("firstName", None),
+        ("companyName", None),
+        ("address1", None),
+        ("address2", None),
+        ("city", None),
+        ("country", None),
+        ("province", None),
+        ("postalCode", None),
+        ("phone", None),
+    ],
+};
+
+/// The keys of [`CustomerUpdateInput`].
+pub static CUSTOMER_UPDATE_SCHEMA: crate::json::Schema = crate::json::Schema {
+    fields: &[
+        ("billingAddress", Some(&ADDRESS_SCHEMA)),
+        ("shippingAddress", Some(&ADDRESS_SCHEMA)),
+        ("shippingAddressSameAsBilling", None),
+    ],
+};
+
+/// Applies a merchant's `PUT /customers/{id}`.
+pub fn update(c: &mut Customer, input: CustomerUpdateInput) {
+    if let Some(a) = input.billing_address {
+        c.billing_address = a;
+    }
+    if let Some(a) = input.shipping_address {
+        c.shipping_address = a;
+    }
+    if let Some(same) = input.shipping_address_same_as_billing {
+        c.shipping_address_same_as_billing = same;
+    }
+}

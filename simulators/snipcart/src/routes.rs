@@ -31,7 +31,10 @@ fn api(snipcart: Arc<Snipcart>) -> Router {
         )
         .route("/orders/{token}/refunds/{id}", get(orders::refund))
         .route("/customers", get(customers::list))
-        .route("/customers/{id}", get(customers::get))
+        .route(
+            "/customers/{id}",
+            get(customers::get).put(customers::update),
+        )
         .route("/customers/{id}/orders", get(customers::orders))
         .route("/discounts", get(discounts::list).post(discounts::create))
         .route(

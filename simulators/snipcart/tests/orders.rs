@@ -596,3 +596,57 @@ async fn the_order_list_filters_on_addresses_exactly_and_on_recurrence() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_customer_put_answers_the_nested_shape_and_list_stays_flat() {
+    let sim = sim().await;
+    let (status, _) = checkout(
+        &sim,
+        cart("ada@example.com", json!([{"id": "HGW", "quantity": 1}])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = get(&sim, "/api/customers").await;
+    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        page["items"][0]["billingAddressCity"], "Montréal",
+        "flat in the list"
+    );
+    let (status, c) = call(
+        &sim,
+        Method::PUT,
+        &format!("/api/customers/{id}"),
+        &sim.test_key(),
+        Some(
+            json!({"BillingAddress": {"FullName": "Ada King", "city": "London", "country": "GB"}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(
+        c["billingAddress"]["city"], "London",
+        "nested in the PUT's answer: {c}"
+    );
+    assert!(c.get("billingAddressCity").is_none(), "{c}");
+    let one = get(&sim, &format!("/api/customers/{id}")).await;
+    assert_eq!(one["billingAddressCity"], "London");
+    assert_eq!(one["billingAddressName"], "Ada King");
+    let (status, _) = call(
+        &sim,
+        Method::PUT,
+        "/api/customers/nobody",
+        &sim.test_key(),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(
+        &sim,
+        Method::PUT,
+        &format!("/api/customers/{id}"),
+        &sim.live_key(),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another mode's customer");
+}

@@ -73,6 +73,30 @@ pub(crate) async fn orders(
     })
 }
 
+/// `PUT /customers/{id}` (current docs): the addresses. It answers the *nested* shape
+/// (`billingAddress {…}`), where list and get answer the flat one (reference §5).
+pub(crate) async fn update(
+    State(s): State<Arc<Snipcart>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    s.api_with(
+        &headers,
+        &body,
+        &customers::CUSTOMER_UPDATE_SCHEMA,
+        |state, ctx, input: customers::CustomerUpdateInput| {
+            let c = state
+                .store_mut(ctx.mode)
+                .customers
+                .get_mut(&id)
+                .ok_or_else(|| not_found(&id))?;
+            customers::update(c, input);
+            crate::to_json(&*c)
+        },
+    )
+}
+
 /// `PUT /__sim/customers/{id}`: the customer edits their account in the storefront's
 /// customer dashboard; Snipcart then sends `customauth:customer_updated`.
 pub(crate) async fn update_account(
