@@ -70,10 +70,15 @@ impl Kind {
     }
 }
 
-/// A body the endpoint cannot read as a batch at all, so no item is looked at and
-/// nothing changes. The HTTP layer answers it the way Magento answers a body its web
-/// API cannot bind: `400 {"message": ...}` in Magento's error envelope (see
-/// `simulators/magento/src/errors.rs`); the seed shows no example of its own.
+/// A body the endpoint cannot read as a batch at all: no item is looked at and nothing
+/// changes. The seed shows no example; PrintXpand's endpoints are Magento web-API
+/// service methods, so the HTTP layer answers these the way the Magento simulator
+/// answers a body its web API cannot bind to the method's parameter
+/// (`simulators/magento/src/errors.rs`): [`Malformed::MissingKey`] as Magento's
+/// `400 {"message": "\"%fieldName\" is required. Enter and try again.", "parameters":
+/// {"fieldName": key}}`, the other two as a 400 in the same envelope (Magento's
+/// `Decoding error.` for a body that is not an object). A body that is not JSON never
+/// reaches [`process`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Malformed {
     /// The body is not a JSON object.
