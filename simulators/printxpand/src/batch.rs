@@ -124,7 +124,7 @@ pub struct Answer {
 
 /// An item that was applied: the id to echo and the message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Done {
+pub(crate) struct Done {
     pub(crate) id: Value,
     pub(crate) message: &'static str,
 }
@@ -138,7 +138,7 @@ impl Done {
 /// An item that was refused, with nothing changed: the id to echo (none when the id
 /// itself is what is wrong, as the seed shows), the code and the message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failed {
+pub(crate) struct Failed {
     pub(crate) id: Option<Value>,
     pub(crate) code: u16,
     pub(crate) message: &'static str,
@@ -147,11 +147,6 @@ pub struct Failed {
 impl Failed {
     pub(crate) fn new(id: Option<Value>, code: u16, message: &'static str) -> Failed {
         Failed { id, code, message }
-    }
-
-    /// The message.
-    pub fn message(&self) -> &'static str {
-        self.message
     }
 }
 

@@ -9,21 +9,21 @@ use crate::state::{Category, State};
 
 /// One category of a `category/create` body, bound.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CategoryInput {
+pub(crate) struct CategoryInput {
     /// The id, as text.
-    pub id: String,
+    pub(crate) id: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its parent; `None` for `0`, `""`, `null` or absent (a root category).
-    pub parent_id: Option<String>,
+    pub(crate) parent_id: Option<String>,
     /// 0 or 1, if sent.
-    pub status: Option<u8>,
+    pub(crate) status: Option<u8>,
 }
 
 impl CategoryInput {
     /// Binds one item: `id` and `name` required, `parent_id` an id or empty, `status`
     /// 0 or 1. Refusals are the seed's 404, without an id when the id is unusable.
-    pub fn bind(item: &Value) -> Result<CategoryInput, Failed> {
+    pub(crate) fn bind(item: &Value) -> Result<CategoryInput, Failed> {
         let obj = item
             .as_object()
             .ok_or_else(|| Failed::new(None, 404, m::CATEGORY_PROPER_DATA))?;

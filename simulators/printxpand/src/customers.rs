@@ -9,20 +9,20 @@ use crate::state::{Customer, State};
 
 /// One customer of a `customer/create` body, bound.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CustomerInput {
+pub(crate) struct CustomerInput {
     /// The id, as text.
-    pub id: String,
+    pub(crate) id: String,
     /// First name, if sent.
-    pub first_name: Option<String>,
+    pub(crate) first_name: Option<String>,
     /// Last name, if sent.
-    pub last_name: Option<String>,
+    pub(crate) last_name: Option<String>,
     /// E-mail, if sent.
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
 }
 
 impl CustomerInput {
     /// Binds one item; an item without a usable id is refused with the seed's 404.
-    pub fn bind(item: &Value) -> Result<CustomerInput, Failed> {
+    pub(crate) fn bind(item: &Value) -> Result<CustomerInput, Failed> {
         let invalid = Failed::new(None, 404, m::CUSTOMER_INVALID_ID);
         let obj = item.as_object().ok_or_else(|| invalid.clone())?;
         let id = id_key(obj.get("id")).ok_or(invalid)?;

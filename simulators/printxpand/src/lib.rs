@@ -10,11 +10,11 @@
 //! The fixture store is `fixtures/printxpand/seed.json` ([`fixture`]).
 
 pub mod batch;
-pub mod categories;
-pub mod customers;
+pub(crate) mod categories;
+pub(crate) mod customers;
 mod json;
 pub mod messages;
-pub mod orders;
+pub(crate) mod orders;
 pub mod products;
 pub mod state;
 

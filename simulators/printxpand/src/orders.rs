@@ -9,21 +9,21 @@ use crate::state::{Order, ShippingAddress, State};
 
 /// One order of an `order/create` body, bound.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OrderInput {
+pub(crate) struct OrderInput {
     /// The order's id, as text.
-    pub order_id: String,
+    pub(crate) order_id: String,
     /// Where it ships (`name` required).
-    pub shipping_address: ShippingAddress,
+    pub(crate) shipping_address: ShippingAddress,
     /// Sub-total, as sent.
-    pub sub_total: String,
+    pub(crate) sub_total: String,
     /// Status, if sent.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Design ids, item prices and quantities: three lists of one length.
-    pub design_id: Vec<Value>,
+    pub(crate) design_id: Vec<Value>,
     /// See `design_id`.
-    pub item_price: Vec<Value>,
+    pub(crate) item_price: Vec<Value>,
     /// See `design_id`.
-    pub item_qty: Vec<Value>,
+    pub(crate) item_qty: Vec<Value>,
 }
 
 fn address(v: Option<&Value>) -> Option<ShippingAddress> {
@@ -44,7 +44,7 @@ fn address(v: Option<&Value>) -> Option<ShippingAddress> {
 impl OrderInput {
     /// Binds one item: `order_id`, `sub_total`, the three item lists and a shipping
     /// address with a name are required, and the lists must be as long as each other.
-    pub fn bind(item: &Value) -> Result<OrderInput, Failed> {
+    pub(crate) fn bind(item: &Value) -> Result<OrderInput, Failed> {
         let obj = item
             .as_object()
             .ok_or_else(|| Failed::new(None, 404, m::ORDER_INVALID_ID))?;

@@ -33,33 +33,33 @@ const SELECT_TYPES: [&str; 5] = ["select", "drop_down", "radio", "checkbox", "mu
 /// One product of a `product/create` body, bound. Lists left out of the request are
 /// `None` (an update keeps the product's own).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProductInput {
+pub(crate) struct ProductInput {
     /// The id, as text.
-    pub id: String,
+    pub(crate) id: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Simple or configurable (any case).
-    pub product_type: ProductType,
+    pub(crate) product_type: ProductType,
     /// Price, if sent.
-    pub price: Option<String>,
+    pub(crate) price: Option<String>,
     /// Special price, if sent and not empty.
-    pub special_price: Option<String>,
+    pub(crate) special_price: Option<String>,
     /// `category_id` (or `category_ids`): comma-separated ids.
-    pub category_ids: Option<Vec<String>>,
+    pub(crate) category_ids: Option<Vec<String>>,
     /// 0 or 1, if sent.
-    pub status: Option<u8>,
+    pub(crate) status: Option<u8>,
     /// 0 or 1, if sent.
-    pub enable_product_designer: Option<u8>,
+    pub(crate) enable_product_designer: Option<u8>,
     /// Image sources.
-    pub images: Option<Vec<String>>,
+    pub(crate) images: Option<Vec<String>>,
     /// Tier prices.
-    pub tier_prices: Option<Vec<TierPrice>>,
+    pub(crate) tier_prices: Option<Vec<TierPrice>>,
     /// Custom options.
-    pub custom_options: Option<Vec<CustomOption>>,
+    pub(crate) custom_options: Option<Vec<CustomOption>>,
     /// Configurable products: `attribute_names`, split on commas.
-    pub attribute_names: Vec<String>,
+    pub(crate) attribute_names: Vec<String>,
     /// Configurable products: the variations.
-    pub variations: Vec<Variation>,
+    pub(crate) variations: Vec<Variation>,
 }
 
 /// The product-designer callback a created or updated product with
@@ -226,7 +226,7 @@ impl ProductInput {
     /// Binds one item, checking in the order the seed's examples imply: id, name and
     /// type; `special_price`; a configurable product's variations; custom options;
     /// tier prices. Categories are checked against the store by [`create`].
-    pub fn bind(item: &Value) -> Result<ProductInput, Failed> {
+    pub(crate) fn bind(item: &Value) -> Result<ProductInput, Failed> {
         let obj: &Map<String, Value> = item
             .as_object()
             .ok_or_else(|| Failed::new(None, 404, m::PRODUCT_PROPER_DATA))?;
