@@ -260,15 +260,14 @@ pub fn update_account(
     now: OffsetDateTime,
 ) -> Option<(Customer, Vec<sim_core::Outbound>)> {
     let c = state.store_mut(mode).customers.get_mut(id)?;
-    if let Some(a) = input.billing_address {
-        c.billing_address = a;
-    }
-    if let Some(a) = input.shipping_address {
-        c.shipping_address = a;
-    }
-    if let Some(same) = input.shipping_address_same_as_billing {
-        c.shipping_address_same_as_billing = same;
-    }
+    update(
+        c,
+        CustomerUpdateInput {
+            billing_address: input.billing_address,
+            shipping_address: input.shipping_address,
+            shipping_address_same_as_billing: input.shipping_address_same_as_billing,
+        },
+    );
     if input.create_account == Some(true) {
         c.status = CustomerStatus::Confirmed;
     }
