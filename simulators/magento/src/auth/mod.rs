@@ -4,7 +4,7 @@
 //! the request a guest's, which then fails the ACL check. A malformed or invalid OAuth
 //! header fails with its own error.
 
-pub mod oauth;
+pub use sim_magento_webapi::oauth;
 
 use sim_oauth1::{NonceCache, NonceLimits};
 

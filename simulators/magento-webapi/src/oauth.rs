@@ -1,12 +1,12 @@
 //! OAuth 1.0a as Magento 2.4.0–2.4.7 answers it (reference §2.5).
 //!
-//! The verifier is the platform-neutral [`sim_oauth1`] crate, which PrintXpand's
-//! simulator shares. This module is Magento's side of it: the [`policy`] for a store
+//! The verifier is the platform-neutral [`sim_oauth1`] crate. This module is Magento's
+//! side of it, for the Magento simulator and the extensions it hosts (PrintXpand): the [`policy`] for a store
 //! version (natural parameter order, HMAC-SHA1 only before 2.4.4, 32-character keys,
 //! tokens and nonce column, the configured future skew) and, for every failed check,
 //! Magento's exact status and body ([`From<OAuthError>`](MagentoError#impl-From%3COAuthError%3E-for-MagentoError)).
 //!
-//! Clients sign with [`oauth1_client`], which shares no code with the verifier.
+//! Clients sign with the `oauth1-client` crate, which shares no code with the verifier.
 
 use serde_json::Value;
 pub use sim_oauth1::{

@@ -1,0 +1,17 @@
+//! `sim-magento-webapi`: Magento 2's web-API framework as the cartsim simulators answer
+//! it, shared by the Magento simulator and the Magento extensions it hosts
+//! (PrintXpand): one place for what a Magento store answers before and around a
+//! service call.
+//!
+//! - [`errors`]: the error envelope (`message`, `parameters`, `errors`), the framework's
+//!   messages, the masked 500.
+//! - [`input`]: `ServiceInputProcessor`'s binding (snake and camel keys, PHP casts).
+//! - [`phpquery`]: PHP's `$_GET` parsing of bracketed query names.
+//! - [`request`]: the REST path, `urldecode`, the body's Content-Type rules, `Accept`.
+//! - [`oauth`]: OAuth 1.0a as Magento 2.4 checks it, over `sim-oauth1`.
+
+pub mod errors;
+pub mod input;
+pub mod oauth;
+pub mod phpquery;
+pub mod request;
