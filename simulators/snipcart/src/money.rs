@@ -65,6 +65,10 @@ impl Money {
             }
         }
         let mut scale = i64::try_from(frac.len()).ok()? - i64::from(exp);
+        if units == 0 {
+            // `0e999999999`: zero whatever the exponent (and no loop over it).
+            scale = scale.max(0);
+        }
         while scale < 0 {
             units = units.checked_mul(10)?;
             scale += 1;
@@ -108,7 +112,12 @@ impl Money {
         if self.scale <= scale {
             return self;
         }
-        let div = 10i128.pow(self.scale - scale);
+        let shift = self.scale - scale;
+        if shift > 38 {
+            // |units| < 10^37: so many places down, it is 0 (and 10^shift would overflow).
+            return Money { units: 0, scale };
+        }
+        let div = 10i128.pow(shift);
         let q = self.units / div;
         let r = self.units % div;
         let q = if r.abs() * 2 >= div {
@@ -278,6 +287,16 @@ mod tests {
     }
 
     proptest! {
+        /// Any decimal text reads at once, without a panic, within range or not at all.
+        #[test]
+        fn any_decimal_text_reads_or_is_refused(
+            text in "[-+]?[0-9]{0,45}(\\.[0-9]{0,70})?([eE][-+]?[0-9]{1,10})?",
+        ) {
+            if let Some(m) = Money::parse(&text) {
+                prop_assert!(m.units.abs() < LIMIT && m.scale <= MAX_SCALE, "{text}: {m:?}");
+            }
+        }
+
         /// Written and read back, an amount is itself; sums match integer arithmetic.
         #[test]
         fn amounts_round_trip_and_add_like_integers(a in -10i64.pow(12)..10i64.pow(12), b in -10i64.pow(12)..10i64.pow(12), sa in 0u32..5, sb in 0u32..5) {
