@@ -9,7 +9,10 @@
 //! - [`phpquery`]: PHP's `$_GET` parsing of bracketed query names.
 //! - [`request`]: the REST path, `urldecode`, the body's Content-Type rules, `Accept`.
 //! - [`oauth`]: OAuth 1.0a as Magento 2.4 checks it, over `sim-oauth1`.
+//! - [`auth`]: who is calling — bearer, then OAuth, else a guest — over a store's
+//!   [`auth::Credentials`], with the nonce table.
 
+pub mod auth;
 pub mod errors;
 pub mod input;
 pub mod oauth;

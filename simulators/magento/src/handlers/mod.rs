@@ -30,27 +30,7 @@ pub enum Scope {
     All,
 }
 
-/// Who is calling, once authenticated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    /// An admin token.
-    Admin {
-        /// User id.
-        user_id: u64,
-    },
-    /// An integration (OAuth, or its access token as bearer where allowed).
-    Integration {
-        /// Integration id.
-        id: u64,
-    },
-    /// A customer token.
-    Customer {
-        /// Customer id.
-        customer_id: u64,
-    },
-    /// Nobody.
-    Guest,
-}
+pub use sim_magento_webapi::auth::Principal;
 
 /// Everything a handler gets.
 pub struct Ctx<'a> {
