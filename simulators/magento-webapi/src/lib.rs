@@ -8,6 +8,7 @@
 //! - [`input`]: `ServiceInputProcessor`'s binding (snake and camel keys, PHP casts).
 //! - [`phpquery`]: PHP's `$_GET` parsing of bracketed query names.
 //! - [`request`]: the REST path, `urldecode`, the body's Content-Type rules, `Accept`.
+//! - [`routes`]: `webapi.xml`-style route tables and their matching.
 //! - [`oauth`]: OAuth 1.0a as Magento 2.4 checks it, over `sim-oauth1`.
 //! - [`auth`]: who is calling — bearer, then OAuth, else a guest — over a store's
 //!   [`auth::Credentials`], with the nonce table.
@@ -18,3 +19,4 @@ pub mod input;
 pub mod oauth;
 pub mod phpquery;
 pub mod request;
+pub mod routes;

@@ -1,40 +1,17 @@
 //! The REST route table, one line a route, as `webapi.xml` declares them: method,
 //! path (`:param` segments), ACL resources, handler.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::http::Method;
+use sim_magento_webapi::routes::RouteTable;
 
 use crate::handlers::{Handler, carts, catalog, customers, lifecycle, msi, orders, stores, tokens};
 
-/// Anonymous routes skip authentication entirely.
-pub const ANONYMOUS: &str = "anonymous";
-/// Routes for the logged-in customer only.
-pub const SELF: &str = "self";
+pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
 
-/// One declared route.
-pub struct Route {
-    /// Verb.
-    pub method: Method,
-    /// Path pattern, split on `/` (`:name` captures).
-    pub segments: Vec<Segment>,
-    /// ACL resources (any one grants access), or [`ANONYMOUS`] / [`SELF`].
-    pub resources: &'static [&'static str],
-    /// What answers it.
-    pub handler: Handler,
-    /// Pattern as written, for logs and COVERAGE.
-    pub pattern: &'static str,
-}
-
-/// A pattern segment.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Segment {
-    /// Must equal.
-    Literal(&'static str),
-    /// Captures.
-    Param,
-}
+/// One declared route of the store.
+pub type Route = sim_magento_webapi::routes::Route<Handler>;
 
 const STORE: &[&str] = &["Magento_Backend::store"];
 const ADMIN: &[&str] = &["Magento_Backend::admin"];
@@ -68,7 +45,7 @@ const INVOICES_VIEW: &[&str] = &["Magento_Sales::sales_invoice"];
 const SHIPMENTS_VIEW: &[&str] = &["Magento_Sales::shipment"];
 const CREDITMEMOS_VIEW: &[&str] = &["Magento_Sales::sales_creditmemo"];
 
-type Decl = (Method, &'static str, &'static [&'static str], Handler);
+type Decl = sim_magento_webapi::routes::Decl<Handler>;
 
 fn declarations() -> Vec<Decl> {
     use Method as M;
@@ -493,70 +470,13 @@ fn declarations() -> Vec<Decl> {
 }
 
 /// Every route, built once.
-pub static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
-    declarations()
-        .into_iter()
-        .map(|(method, pattern, resources, handler)| Route {
-            method,
-            segments: pattern
-                .trim_matches('/')
-                .split('/')
-                .map(|s| match s.strip_prefix(':') {
-                    Some(_) => Segment::Param,
-                    None => Segment::Literal(s),
-                })
-                .collect(),
-            resources,
-            handler,
-            pattern,
-        })
-        .collect()
-});
-
-/// The routes by (method, number of segments), each list in declaration order: a
-/// request only looks at the routes of its own shape.
-static BY_SHAPE: LazyLock<HashMap<(Method, usize), Vec<&'static Route>>> = LazyLock::new(|| {
-    let mut shapes: HashMap<(Method, usize), Vec<&'static Route>> = HashMap::new();
-    for route in ROUTES.iter() {
-        shapes
-            .entry((route.method.clone(), route.segments.len()))
-            .or_default()
-            .push(route);
-    }
-    shapes
-});
+pub static ROUTES: LazyLock<RouteTable<Handler>> =
+    LazyLock::new(|| RouteTable::new(declarations()));
 
 /// The route for `method` and the path segments after the store code, with its
-/// captured (raw, still percent-encoded) parameters. Literal segments beat
-/// parameters, so `/V1/products/types` is not the product `types`.
-pub fn find<'r>(method: &Method, segments: &[&str]) -> Option<(&'r Route, Vec<String>)>
-where
-    'r: 'static,
-{
-    let mut best: Option<(&Route, usize)> = None;
-    let candidates = BY_SHAPE.get(&(method.clone(), segments.len()))?;
-    for &route in candidates {
-        let mut literals = 0;
-        let matched = route.segments.iter().zip(segments).all(|(p, s)| match p {
-            Segment::Literal(l) => {
-                literals += 1;
-                l == s
-            }
-            Segment::Param => !s.is_empty(),
-        });
-        if matched && best.is_none_or(|(_, n)| literals > n) {
-            best = Some((route, literals));
-        }
-    }
-    let (route, _) = best?;
-    let params = route
-        .segments
-        .iter()
-        .zip(segments)
-        .filter(|(p, _)| **p == Segment::Param)
-        .map(|(_, s)| (*s).to_owned())
-        .collect();
-    Some((route, params))
+/// captured (raw, still percent-encoded) parameters ([`RouteTable::find`]).
+pub fn find(method: &Method, segments: &[&str]) -> Option<(&'static Route, Vec<String>)> {
+    ROUTES.find(method, segments)
 }
 
 #[cfg(test)]
@@ -569,7 +489,7 @@ mod tests {
     fn the_shape_index_finds_what_a_full_scan_finds() {
         let scan = |method: &Method, segments: &[&str]| {
             let mut best: Option<(&Route, usize)> = None;
-            for route in ROUTES.iter() {
+            for route in ROUTES.routes() {
                 if route.method != *method || route.segments.len() != segments.len() {
                     continue;
                 }
@@ -588,7 +508,7 @@ mod tests {
             }
             best.map(|(r, _)| r.pattern)
         };
-        for route in ROUTES.iter() {
+        for route in ROUTES.routes() {
             let path: Vec<&str> = route
                 .segments
                 .iter()
@@ -626,8 +546,8 @@ mod tests {
 
     #[test]
     fn every_pattern_is_unique() {
-        for (i, a) in ROUTES.iter().enumerate() {
-            for b in &ROUTES[i + 1..] {
+        for (i, a) in ROUTES.routes().iter().enumerate() {
+            for b in &ROUTES.routes()[i + 1..] {
                 assert!(
                     !(a.method == b.method && a.segments == b.segments),
                     "{} {} declared twice",
