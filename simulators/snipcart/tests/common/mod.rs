@@ -62,6 +62,20 @@ pub async fn get(sim: &SnipcartHandle, path: &str) -> Value {
     body
 }
 
+/// Each `query` of `GET /api/orders` finds `totalItems` orders.
+pub async fn order_counts(sim: &SnipcartHandle, cases: &[(&str, u64)]) {
+    for (query, want) in cases {
+        let page = get(sim, &format!("/api/orders{query}")).await;
+        assert_eq!(page["totalItems"], *want, "{query}: {page}");
+    }
+}
+
+/// A GET with the Test key that must be refused with `400`.
+pub async fn refused(sim: &SnipcartHandle, path: &str) {
+    let (status, body) = call(sim, Method::GET, path, &sim.test_key(), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "GET {path}: {body}");
+}
+
 /// An admin call.
 pub async fn admin(
     sim: &SnipcartHandle,
