@@ -68,6 +68,18 @@ impl Query {
             .transpose()
     }
 
+    /// A parameter bound by `from_name` (an enum, case-insensitively); `400` when it
+    /// names no value.
+    pub fn value_of<T>(
+        &self,
+        name: &str,
+        from_name: impl Fn(&str) -> Option<T>,
+    ) -> SResult<Option<T>> {
+        self.get(name)
+            .map(|v| from_name(v).ok_or_else(|| invalid(name)))
+            .transpose()
+    }
+
     /// `offset` and `limit` with their defaults (0, 20); negative values are refused.
     pub fn page(&self) -> SResult<(usize, usize)> {
         let offset = self.int("offset")?.unwrap_or(0);

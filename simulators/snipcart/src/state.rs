@@ -108,8 +108,20 @@ impl State {
 
     /// A new GUID: deterministic, from the counter (the same run gives the same ids).
     pub fn guid(&mut self) -> String {
-        self.counters.guids += 1;
-        guid(self.counters.guids)
+        let id = self.peek_guid();
+        self.take_peeked_guid();
+        id
+    }
+
+    /// The GUID [`State::guid`] hands out next, without taking it: for an entity that
+    /// may still be refused (a refusal spends no id).
+    pub fn peek_guid(&self) -> String {
+        guid(self.counters.guids.saturating_add(1))
+    }
+
+    /// Takes the GUID [`State::peek_guid`] showed.
+    pub fn take_peeked_guid(&mut self) {
+        self.counters.guids = self.counters.guids.saturating_add(1);
     }
 
     /// Rebuilds the indexes after an import and checks the whole state; `Err` names

@@ -43,16 +43,10 @@ pub(crate) async fn list(
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| invalid("limit"))?,
         };
-        let time_range = match q.get("timeRange") {
-            None => TimeRange::Anytime,
-            Some(t) => {
-                crate::json::ci_enum(t, TimeRange::ALL).ok_or_else(|| invalid("timeRange"))?
-            }
-        };
-        let minimal_value = q
-            .get("minimalValue")
-            .map(|v| Money::parse(v).ok_or_else(|| invalid("minimalValue")))
-            .transpose()?;
+        let time_range = q
+            .value_of("timeRange", TimeRange::from_name)?
+            .unwrap_or(TimeRange::Anytime);
+        let minimal_value = q.value_of("minimalValue", Money::parse)?;
         let filter = CartFilter {
             time_range,
             minimal_value,

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sim_core::{AdminError, AdminJson};
 
-use super::orders::{Page, invalid};
+use super::orders::Page;
 use crate::Snipcart;
 use crate::customers::{self, AccountInput, CustomerFilter, CustomerJson, CustomerStatus};
 use crate::errors::SnipcartError;
@@ -29,10 +29,7 @@ pub(crate) async fn list(
         let q = Query::parse(raw.as_deref());
         let (offset, limit) = q.page()?;
         let filter = CustomerFilter {
-            status: q
-                .get("status")
-                .map(|t| CustomerStatus::from_name(t).ok_or_else(|| invalid("status")))
-                .transpose()?,
+            status: q.value_of("status", CustomerStatus::from_name)?,
             email: q.get("email").map(str::to_owned),
             name: q.get("name").map(str::to_owned),
             from: q.date("from")?,

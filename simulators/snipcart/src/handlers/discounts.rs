@@ -50,14 +50,14 @@ pub(crate) async fn create(
         &body,
         &discounts::DISCOUNT_SCHEMA,
         |state, ctx, input: DiscountInput| {
-            let id = crate::state::guid(state.counters.guids.saturating_add(1));
+            let id = state.peek_guid();
             let d = discounts::build(None, input, id, ctx.now).map_err(bad)?;
             state
                 .store_mut(ctx.mode)
                 .discounts
                 .insert(d.clone())
                 .map_err(bad)?;
-            state.counters.guids = state.counters.guids.saturating_add(1);
+            state.take_peeked_guid();
             crate::to_json(&d)
         },
     )

@@ -62,14 +62,8 @@ pub(crate) async fn list(
         let q = Query::parse(raw.as_deref());
         let (offset, limit) = q.page()?;
         let filter = OrderFilter {
-            status: q
-                .get("status")
-                .map(|t| OrderStatus::from_name(t).ok_or_else(|| invalid("status")))
-                .transpose()?,
-            payment_status: q
-                .get("paymentStatus")
-                .map(|t| PaymentStatus::from_name(t).ok_or_else(|| invalid("paymentStatus")))
-                .transpose()?,
+            status: q.value_of("status", OrderStatus::from_name)?,
+            payment_status: q.value_of("paymentStatus", PaymentStatus::from_name)?,
             invoice_number: q.get("invoiceNumber").map(str::to_owned),
             product_id: q.get("productId").map(str::to_owned),
             placed_by: q.get("placedBy").map(str::to_owned),
@@ -181,14 +175,14 @@ pub(crate) async fn notify(
         &orders::NOTIFICATION_SCHEMA,
         |state, ctx, input: NotificationInput| {
             // The id is taken only once the notification is sure (a refusal changes nothing).
-            let id = crate::state::guid(state.counters.guids.saturating_add(1));
+            let id = state.peek_guid();
             let store = state.store_mut(ctx.mode);
             let o = store
                 .orders
                 .get(&token)
                 .ok_or_else(|| order_not_found(&token))?;
             let n = orders::notification(o, input, id, ctx.now).map_err(bad)?;
-            state.counters.guids = state.counters.guids.saturating_add(1);
+            state.take_peeked_guid();
             let store = state.store_mut(ctx.mode);
             store
                 .orders
@@ -253,14 +247,14 @@ pub(crate) async fn create_refund(
         &body,
         &orders::REFUND_SCHEMA,
         |state, ctx, input: RefundInput| {
-            let id = crate::state::guid(state.counters.guids.saturating_add(1));
+            let id = state.peek_guid();
             let o = state
                 .store_mut(ctx.mode)
                 .orders
                 .get_mut(&token)
                 .ok_or_else(|| order_not_found(&token))?;
             let r = orders::refund(o, input, id, ctx.now).map_err(bad)?;
-            state.counters.guids = state.counters.guids.saturating_add(1);
+            state.take_peeked_guid();
             let out = state.webhook("order.refund.created", ctx.mode, ctx.now, &r, &Map::new());
             ctx.outbound.extend(out);
             crate::to_json(&r)
