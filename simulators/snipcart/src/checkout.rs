@@ -23,50 +23,6 @@ use crate::products::{InventoryMethod, Product, Variation};
 use crate::state::{Mode, State};
 use sim_core::Outbound;
 
-/// An address in a checkout body.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct AddressInput {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub first_name: Option<String>,
-    #[serde(default)]
-    pub company_name: Option<String>,
-    #[serde(default)]
-    pub address1: Option<String>,
-    #[serde(default)]
-    pub address2: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub province: Option<String>,
-    #[serde(default)]
-    pub postal_code: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-}
-
-impl AddressInput {
-    fn to_address(&self) -> Address {
-        Address {
-            full_name: self.name.clone(),
-            first_name: self.first_name.clone(),
-            company_name: self.company_name.clone(),
-            address1: self.address1.clone(),
-            address2: self.address2.clone(),
-            city: self.city.clone(),
-            country: self.country.clone(),
-            province: self.province.clone(),
-            postal_code: self.postal_code.clone(),
-            phone: self.phone.clone(),
-        }
-    }
-}
-
 /// A custom-field value chosen or typed in the cart.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -108,10 +64,10 @@ pub struct CheckoutInput {
     pub email: Option<String>,
     /// Billing address (required, with a `name`).
     #[serde(default)]
-    pub billing_address: Option<AddressInput>,
+    pub billing_address: Option<Address>,
     /// Shipping address; the billing one when absent.
     #[serde(default)]
-    pub shipping_address: Option<AddressInput>,
+    pub shipping_address: Option<Address>,
     /// Lines (at least one).
     #[serde(default)]
     pub items: Vec<ItemInput>,
@@ -156,7 +112,7 @@ impl CheckoutInput {
         if self
             .billing_address
             .as_ref()
-            .and_then(|a| a.name.as_deref())
+            .and_then(|a| a.full_name.as_deref())
             .is_none_or(|n| n.trim().is_empty())
         {
             return Err(Refusal::Bad("billingAddress.name is required".into()));
@@ -511,15 +467,11 @@ fn build_order(
         now,
     } = *b;
     let store = state.store(mode);
-    let billing = input
-        .billing_address
-        .as_ref()
-        .map(AddressInput::to_address)
-        .unwrap_or_default();
+    let billing = input.billing_address.as_ref().cloned().unwrap_or_default();
     let shipping = input
         .shipping_address
         .as_ref()
-        .map(AddressInput::to_address)
+        .cloned()
         .unwrap_or_else(|| billing.clone());
     let mut items = Vec::with_capacity(priced.lines.len());
     for (l, id) in priced.lines.iter().zip(&ids.unique_ids) {

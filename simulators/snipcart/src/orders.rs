@@ -89,8 +89,8 @@ impl crate::json::ApiEnum for PaymentStatus {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Address {
-    /// Full name.
-    #[serde(default)]
+    /// Full name (`name` in a checkout body).
+    #[serde(default, alias = "name")]
     pub full_name: Option<String>,
     /// First name.
     #[serde(default)]
