@@ -10,12 +10,14 @@
 //! - [`request`]: the REST path, `urldecode`, the body's Content-Type rules, `Accept`.
 //! - [`routes`]: `webapi.xml`-style route tables and their matching.
 //! - [`oauth`]: OAuth 1.0a as Magento 2.4 checks it, over `sim-oauth1`.
+//! - [`integrations`]: the store's integrations, indexed by id, consumer key and token.
 //! - [`auth`]: who is calling — bearer, then OAuth, else a guest — over a store's
 //!   [`auth::Credentials`], with the nonce table.
 
 pub mod auth;
 pub mod errors;
 pub mod input;
+pub mod integrations;
 pub mod oauth;
 pub mod phpquery;
 pub mod request;

@@ -55,8 +55,8 @@ mod tests {
         assert_eq!(s.stocks.len(), 2);
         assert_eq!(s.stock_source_links.len(), 3);
         assert_eq!(
-            s.integrations[0].consumer_key,
-            "0uhhig77uio82511tzfvv3ffidovtmif"
+            s.integrations.first().map(|i| i.consumer_key.as_str()),
+            Some("0uhhig77uio82511tzfvv3ffidovtmif")
         );
         assert_eq!(
             s.default_store_view().map(|v| v.code.as_str()),

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+pub use sim_magento_webapi::integrations::{Integration, Integrations};
 
 use crate::carts::{CheckoutConfig, SalesIds};
 use crate::catalog::AttributeSet;
@@ -39,7 +40,7 @@ pub struct State {
     /// Admin users.
     pub admins: Vec<AdminUser>,
     /// Activated integrations (OAuth consumers with their access tokens).
-    pub integrations: Vec<Integration>,
+    pub integrations: Integrations,
     /// Issued bearer tokens (admin and customer), oldest first.
     #[serde(default)]
     pub tokens: Tokens,
@@ -254,31 +255,6 @@ pub struct AdminUser {
 
 fn yes() -> bool {
     true
-}
-
-/// An activated integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Integration {
-    /// Integration id (also its OAuth consumer id).
-    pub id: u64,
-    /// Name.
-    pub name: String,
-    /// 32 characters.
-    pub consumer_key: String,
-    /// 32 characters.
-    pub consumer_secret: String,
-    /// 32 characters.
-    pub access_token: String,
-    /// 32 characters.
-    pub access_token_secret: String,
-    /// Inactive integrations authenticate but are granted nothing.
-    #[serde(default = "yes")]
-    pub active: bool,
-    /// A revoked token fails with `Access token has been revoked`.
-    #[serde(default)]
-    pub revoked: bool,
-    /// ACL resources granted; `Magento_Backend::all` grants everything.
-    pub resources: Vec<String>,
 }
 
 /// Who a bearer token speaks for.

@@ -248,45 +248,7 @@ fn basics(s: &State) -> Checked {
     ) {
         return Err(format!("admins: user name {name:?} is used twice"));
     }
-    unique_ids(
-        "integrations",
-        "integration id",
-        s.integrations.iter().map(|i| i.id),
-    )?;
-    for i in &s.integrations {
-        for (what, v) in [
-            ("consumer_key", &i.consumer_key),
-            ("consumer_secret", &i.consumer_secret),
-            ("access_token", &i.access_token),
-            ("access_token_secret", &i.access_token_secret),
-        ] {
-            if v.len() != 32 {
-                return Err(format!(
-                    "integration {}: {what} must be 32 characters",
-                    i.id
-                ));
-            }
-        }
-    }
-    let keys = s
-        .integrations
-        .iter()
-        .map(|i| (i.consumer_key.as_str(), i.id));
-    let tokens = s
-        .integrations
-        .iter()
-        .map(|i| (i.access_token.as_str(), i.id));
-    for (what, pairs) in [
-        ("consumer key", keys.collect::<Vec<_>>()),
-        ("access token", tokens.collect()),
-    ] {
-        if let Some((_, a, b)) = duplicate(pairs) {
-            return Err(format!(
-                "integrations: integrations {a} and {b} have the same {what}"
-            ));
-        }
-    }
-    Ok(())
+    s.integrations.validate()
 }
 
 // ---------------------------------------------------------------------------
@@ -878,8 +840,8 @@ fn tokens(s: &State) -> Checked {
     }
     if let Some((t, i)) = s.tokens.iter().find_map(|t| {
         s.integrations
-            .iter()
-            .find(|i| i.access_token == t.token)
+            .by_access_token(&t.token)
+            .filter(|i| i.access_token == t.token)
             .map(|i| (t, i))
     }) {
         return Err(format!(

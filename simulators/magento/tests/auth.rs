@@ -67,7 +67,11 @@ fn acl(resource: &str) -> Value {
 
 #[tokio::test]
 async fn an_integration_gets_only_the_resources_it_was_granted() {
-    let sim = start(|s| s.integrations[0].resources = vec!["Magento_Backend::store".into()]).await;
+    let sim = start(|s| {
+        s.integrations
+            .edit(|l| l[0].resources = vec!["Magento_Backend::store".into()])
+    })
+    .await;
     let (status, _) = signed(
         &sim,
         SignatureMethod::HmacSha256,
@@ -82,11 +86,11 @@ async fn an_integration_gets_only_the_resources_it_was_granted() {
 
 #[tokio::test]
 async fn an_inactive_integration_is_refused_by_the_acl_and_a_revoked_one_by_oauth() {
-    let sim = start(|s| s.integrations[0].active = false).await;
+    let sim = start(|s| s.integrations.edit(|l| l[0].active = false)).await;
     let (status, body) = signed(&sim, SignatureMethod::HmacSha256, "/V1/modules", "n1").await;
     assert_eq!((status, body), (401, acl("Magento_Backend::admin")));
 
-    let sim = start(|s| s.integrations[0].revoked = true).await;
+    let sim = start(|s| s.integrations.edit(|l| l[0].revoked = true)).await;
     let (status, body) = signed(&sim, SignatureMethod::HmacSha256, "/V1/modules", "n1").await;
     assert_eq!(
         (status, body),

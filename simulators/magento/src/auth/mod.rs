@@ -18,25 +18,11 @@ impl Credentials for State {
     }
 
     fn consumer(&self, key: &str) -> Option<Consumer> {
-        self.integrations
-            .iter()
-            .find(|i| i.consumer_key.eq_ignore_ascii_case(key))
-            .map(|i| Consumer {
-                id: i.id,
-                secret: i.consumer_secret.clone(),
-            })
+        self.integrations.consumer(key)
     }
 
     fn access_token(&self, token: &str) -> Option<AccessToken> {
-        self.integrations
-            .iter()
-            .find(|i| i.access_token.eq_ignore_ascii_case(token))
-            .map(|i| AccessToken {
-                consumer_id: i.id,
-                secret: i.access_token_secret.clone(),
-                is_access: true,
-                revoked: i.revoked,
-            })
+        self.integrations.access_token(token)
     }
 
     fn oauth_policy(&self) -> Policy {
@@ -47,8 +33,7 @@ impl Credentials for State {
     }
 }
 
-/// The resource that grants everything.
-pub const ALL: &str = "Magento_Backend::all";
+pub use sim_magento_webapi::integrations::ALL;
 
 fn bearer_principal(state: &State, token: &str, now_unix: i64) -> Principal {
     if let Some(t) = state
@@ -64,12 +49,8 @@ fn bearer_principal(state: &State, token: &str, now_unix: i64) -> Principal {
     // Integration access tokens work as bearer tokens before 2.4.4, and from 2.4.4 on
     // only with `oauth/consumer/enable_integration_as_bearer`.
     if !state.is_244_or_later() || state.settings.integration_as_bearer {
-        if let Some(i) = state
-            .integrations
-            .iter()
-            .find(|i| i.access_token == token && !i.revoked)
-        {
-            return Principal::Integration { id: i.id };
+        if let Some(id) = state.integrations.bearer(token) {
+            return Principal::Integration { id };
         }
     }
     Principal::Guest
@@ -84,15 +65,7 @@ pub fn authorize(state: &State, who: &Principal, resources: &[&str]) -> MResult<
         Principal::Admin { user_id } => {
             state.admins.iter().any(|a| a.id == *user_id && a.is_active)
         }
-        Principal::Integration { id } => state.integrations.iter().any(|i| {
-            i.id == *id
-                && i.active
-                && !i.revoked
-                && (i.resources.iter().any(|r| r == ALL)
-                    || resources
-                        .iter()
-                        .any(|want| i.resources.iter().any(|r| r == want)))
-        }),
+        Principal::Integration { id } => state.integrations.allows(*id, resources),
         Principal::Customer { .. } => resources.contains(&SELF),
         Principal::Guest => false,
     };
