@@ -7,6 +7,8 @@
 //!   messages, the masked 500.
 //! - [`input`]: `ServiceInputProcessor`'s binding (snake and camel keys, PHP casts).
 //! - [`phpquery`]: PHP's `$_GET` parsing of bracketed query names.
+//! - [`pipeline`]: the front controller's steps in Magento's order, for a store to drive
+//!   under its lock.
 //! - [`request`]: the REST path, `urldecode`, the body's Content-Type rules, `Accept`.
 //! - [`routes`]: `webapi.xml`-style route tables and their matching.
 //! - [`oauth`]: OAuth 1.0a as Magento 2.4 checks it, over `sim-oauth1`.
@@ -20,5 +22,6 @@ pub mod input;
 pub mod integrations;
 pub mod oauth;
 pub mod phpquery;
+pub mod pipeline;
 pub mod request;
 pub mod routes;

@@ -7,25 +7,21 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Request, State as AxState};
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::Magento;
-use crate::auth::{self, oauth::OAuthRequest};
-use crate::errors::{MResult, MagentoError, json_bytes_response, json_response, msg};
+use crate::auth;
+use crate::errors::{MResult, MagentoError, json_bytes_response, json_response};
 use crate::handlers::{Ctx, Scope};
-use crate::phpquery;
 use crate::routes;
-use sim_magento_webapi::request::{accepts_json, header_str, parse_body, rest_path, urldecode};
+use sim_magento_webapi::pipeline::{self, Incoming, Prefix, StoreCode};
+use sim_magento_webapi::request::urldecode;
 
 /// The axum handler every platform request goes through.
 pub(crate) async fn entry(AxState(m): AxState<Arc<Magento>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    // The core middleware has already buffered the body within the limit.
-    let bytes = axum::body::to_bytes(body, m.core.body_limit())
-        .await
-        .unwrap_or_default();
+    let (parts, bytes) = pipeline::split(req, m.core.body_limit()).await;
     if !is_search(&parts) {
         return m.handle(&parts, &bytes);
     }
@@ -64,33 +60,16 @@ impl Magento {
             Ok(Answer::Rendered(bytes)) => json_bytes_response(StatusCode::OK, bytes),
             Err(err) => err.into_response(),
         };
-        match accepts_json(&parts.headers) {
-            Ok(()) => resp,
-            Err(types) => MagentoError::new(
-                StatusCode::NOT_ACCEPTABLE,
-                format!(
-                    "Server cannot match any of the given Accept HTTP header media type(s) from the request: \"{types}\" with media types from the config of response renderer."
-                ),
-            )
-            .into_response(),
-        }
+        pipeline::negotiate(&parts.headers, resp)
     }
 
     fn run(&self, parts: &Parts, body: &Bytes) -> MResult<Answer> {
-        let path = parts.uri.path();
-        let rest = rest_path(path, &self.options.base_path).ok_or_else(MagentoError::no_route)?;
-        if ![Method::GET, Method::POST, Method::PUT, Method::DELETE].contains(&parts.method) {
-            return Err(MagentoError::invalid_method());
-        }
-        let mut segments: Vec<&str> = rest.trim_matches('/').split('/').collect();
+        let prefix = Prefix {
+            base_path: &self.options.base_path,
+            rest_optional: false,
+        };
+        let mut incoming = Incoming::read(parts, body, prefix)?;
         let now = self.core.clock.now();
-        // Parsed before the lock is taken; a bad body is reported after routing and
-        // authentication, where Magento reports it.
-        let parsed = parse_body(parts, body);
-        let query = parts
-            .uri
-            .query()
-            .map_or_else(|| Value::Object(Map::new()), phpquery::parse_query);
 
         // One lock for the whole request: store code, route, authentication, ACL and
         // the service call see one state, and nothing (a reset, an import) can fall
@@ -98,63 +77,33 @@ impl Magento {
         let mut inner = self.lock();
         let inner = &mut *inner;
         inner.state.expire_quotes(now.unix_timestamp());
-        let (route, params, scope, principal) = {
-            let scope = match segments.first().copied() {
-                Some("all") => {
-                    segments.remove(0);
-                    Scope::All
-                }
-                Some(code) => match inner.state.store_view(code) {
-                    Some(view) => {
-                        let id = view.id;
-                        segments.remove(0);
-                        Scope::Store(id)
-                    }
-                    None => Scope::Default,
-                },
-                None => Scope::Default,
-            };
-            let (route, params) =
-                routes::find(&parts.method, &segments).ok_or_else(MagentoError::no_route)?;
-            let anonymous = route.resources.contains(&routes::ANONYMOUS);
-            let principal = {
-                let host = header_str(&parts.headers, header::HOST)
-                    .or_else(|| parts.uri.authority().map(|a| a.as_str()))
-                    .unwrap_or("localhost");
-                let req = OAuthRequest {
-                    method: parts.method.as_str(),
-                    scheme: "http",
-                    host,
-                    path,
-                    query: parts.uri.query(),
-                    authorization: header_str(&parts.headers, header::AUTHORIZATION),
-                    content_type: header_str(&parts.headers, header::CONTENT_TYPE),
-                    body,
-                };
-                let who =
-                    auth::authenticate(&inner.state, &mut inner.nonces, &req, now.unix_timestamp());
-                if anonymous {
-                    // Anonymous routes are never refused for their credentials, but a
-                    // service may still ask who is calling (`createAccount` keeps a
-                    // `group_id` only for holders of `Magento_Customer::manage`).
-                    who.unwrap_or(crate::handlers::Principal::Guest)
-                } else {
-                    let who = who?;
-                    auth::authorize(&inner.state, &who, route.resources)?;
-                    who
-                }
-            };
-            (route, params, scope, principal)
+        let scope = match pipeline::store_code(&mut incoming.segments, |code| {
+            inner.state.store_view(code).map(|v| v.id)
+        }) {
+            StoreCode::All => Scope::All,
+            StoreCode::Store(id) => Scope::Store(id),
+            StoreCode::Default => Scope::Default,
         };
+        let (route, params) =
+            routes::find(&parts.method, &incoming.segments).ok_or_else(MagentoError::no_route)?;
+        // Anonymous routes still learn who called: `createAccount` keeps a `group_id`
+        // only for holders of `Magento_Customer::manage`.
+        let principal = pipeline::caller(
+            &inner.state,
+            &mut inner.nonces,
+            &incoming.oauth,
+            now.unix_timestamp(),
+            route.resources.contains(&routes::ANONYMOUS),
+            |state, who| auth::authorize(state, who, route.resources),
+        )?;
 
-        let body = parsed?;
         let mut ctx = Ctx {
-            state: &mut inner.state,
             now,
             scope,
             params: params.iter().map(|p| urldecode(p)).collect(),
-            query,
-            body,
+            body: incoming.take_body()?,
+            query: incoming.query,
+            state: &mut inner.state,
             principal,
             rendered: None,
         };
@@ -163,16 +112,6 @@ impl Magento {
             None => Answer::Json(value),
         });
         // Production mode: any other 500 is masked behind a report id.
-        result.map_err(|e| {
-            if e.status == StatusCode::INTERNAL_SERVER_ERROR
-                && !e.message.starts_with(msg::INTERNAL)
-            {
-                let report = ctx.state.next.report;
-                ctx.state.next.report = ctx.state.next.report.wrapping_add(1);
-                MagentoError::internal(report)
-            } else {
-                e
-            }
-        })
+        result.map_err(|e| pipeline::mask(e, &mut ctx.state.next.report))
     }
 }
