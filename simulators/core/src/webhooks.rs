@@ -71,7 +71,14 @@ pub struct Outbound {
     pub headers: Vec<(String, String)>,
     /// Body bytes, sent as they are (platforms sign the raw body).
     pub body: Vec<u8>,
+    /// The JSON answer the platform expects back, where it checks one (PrintXpand's
+    /// designer callback wants `[{"response":"success"}]`): a 2xx answer whose body is
+    /// other JSON, or not JSON, is a failed attempt. `None`: any 2xx answer will do.
+    pub expect_json: Option<serde_json::Value>,
 }
+
+/// The most of a receiver's answer read to compare with [`Outbound::expect_json`].
+const EXPECTED_BODY_LIMIT: usize = 64 * 1024;
 
 /// One try.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -320,7 +327,13 @@ impl Webhooks {
             req = req.header(k, v);
         }
         let (status, error) = match req.send().await {
-            Ok(resp) if resp.status().is_success() => (Some(resp.status().as_u16()), None),
+            Ok(resp) if resp.status().is_success() => {
+                let code = resp.status().as_u16();
+                match &out.expect_json {
+                    None => (Some(code), None),
+                    Some(want) => (Some(code), unexpected_answer(resp, want).await),
+                }
+            }
             Ok(resp) => (
                 Some(resp.status().as_u16()),
                 Some(format!("receiver answered {}", resp.status().as_u16())),
@@ -511,6 +524,39 @@ impl Webhooks {
     }
 }
 
+/// Why a 2xx answer is not the JSON `want`, or `None` when it is. At most
+/// [`EXPECTED_BODY_LIMIT`] bytes are read.
+async fn unexpected_answer(
+    mut resp: reqwest::Response,
+    want: &serde_json::Value,
+) -> Option<String> {
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() <= EXPECTED_BODY_LIMIT => {
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Some(_)) => {
+                return Some(format!(
+                    "receiver's answer is over {EXPECTED_BODY_LIMIT} bytes"
+                ));
+            }
+            Ok(None) => break,
+            Err(e) => return Some(error_chain(&e)),
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(got) if &got == want => None,
+        _ => Some(format!(
+            "receiver answered {} instead of {want}",
+            String::from_utf8_lossy(&body)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        )),
+    }
+}
+
 fn error_chain(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut msg = e.to_string();
@@ -608,6 +654,7 @@ mod tests {
             url: url.into(),
             headers: vec![("X-Signature".into(), "abc".into())],
             body: body.as_bytes().to_vec(),
+            expect_json: None,
         }
     }
 
@@ -616,6 +663,48 @@ mod tests {
             .iter()
             .map(|a| (a.at.as_str(), a.status))
             .collect()
+    }
+
+    #[tokio::test]
+    async fn an_expected_answer_must_match_for_the_delivery_to_count() {
+        // The receiver answers 200 with the wrong JSON once, then the expected one.
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let app = Router::new().route(
+            "/hook",
+            post(move || {
+                let h = h.clone();
+                async move {
+                    if h.fetch_add(1, Ordering::SeqCst) == 0 {
+                        r#"[{"response":"error"}]"#
+                    } else {
+                        r#"[ {"response": "success"} ]"#
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let _task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let clock = Clock::manual(T0);
+        let hooks = Webhooks::new(policy(3), clock.clone());
+        let mut out = outbound(&url);
+        out.expect_json = Some(serde_json::json!([{"response": "success"}]));
+        hooks.send(out);
+        assert!(hooks.idle(SETTLE).await);
+        let d = &hooks.log()[0];
+        assert_eq!(d.state, DeliveryState::Pending);
+        assert_eq!(d.attempts[0].status, Some(200));
+        assert_eq!(
+            d.attempts[0].error.as_deref(),
+            Some(r#"receiver answered [{"response":"error"}] instead of [{"response":"success"}]"#)
+        );
+        clock.advance(Duration::from_secs(1));
+        assert!(hooks.idle(SETTLE).await);
+        let d = &hooks.log()[0];
+        assert_eq!(d.state, DeliveryState::Delivered);
+        assert_eq!(d.attempts[1].error, None);
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

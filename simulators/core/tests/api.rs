@@ -87,6 +87,7 @@ async fn spawn_app_hooked(config: CoreConfig, finish: impl FnOnce(App) -> App) -
                             url,
                             headers: Vec::new(),
                             body: b"{}".to_vec(),
+                            expect_json: None,
                         })
                         .to_string()
                 }

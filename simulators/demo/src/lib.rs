@@ -89,6 +89,7 @@ impl Demo {
             url,
             headers: vec![("x-demo-event".into(), "note.published".into())],
             body: serde_json::to_vec(note).unwrap_or_default(),
+            expect_json: None,
         });
     }
 }

@@ -68,6 +68,7 @@ impl State {
                         ("User-Agent".to_owned(), "Snipcart/1.0".to_owned()),
                     ],
                     body: body.clone(),
+                    expect_json: None,
                 }
             })
             .collect()
