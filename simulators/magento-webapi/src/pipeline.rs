@@ -12,9 +12,10 @@
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
+use sim_core::App;
 
 use crate::auth::{self, Credentials, Nonces, Principal};
 use crate::errors::{MResult, MagentoError, msg};
@@ -162,6 +163,23 @@ pub fn caller<C: Credentials>(
     let who = who?;
     authorize(creds, &who)?;
     Ok(who)
+}
+
+/// Mounts the framework's answers for what never reaches a store's routes: any path or
+/// verb the router does not take is `404 Request does not match any route.`, an
+/// oversized body is `413` in the error envelope (Apache/PHP refuse it before Magento
+/// runs; the envelope is the closest a client can parse), and a panic is the masked
+/// 500 with the report id `next_report` gives.
+pub fn mount(app: App, next_report: impl Fn() -> u64 + Send + Sync + 'static) -> App {
+    app.not_found(|_: &Parts| MagentoError::no_route().into_response())
+        .method_not_allowed(|_: &Parts| MagentoError::no_route().into_response())
+        .payload_too_large(|_, _| {
+            MagentoError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large")
+                .into_response()
+        })
+        .internal_error(move |_: &Method, _: &Uri| {
+            MagentoError::internal(next_report()).into_response()
+        })
 }
 
 /// Production mode: a 500 other than the framework's own is answered as `Internal

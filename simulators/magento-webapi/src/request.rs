@@ -27,6 +27,19 @@ pub fn rest_path<'p>(path: &'p str, base_path: &str) -> Option<&'p str> {
     Some(rest)
 }
 
+/// A version string's first three numbers: `2.4.7-p3` → `(2, 4, 7)`; what does not
+/// read as a number counts 0.
+pub fn version_tuple(version: &str) -> (u32, u32, u32) {
+    let mut it = version
+        .split(['.', '-'])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    (
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+    )
+}
+
 /// PHP `urldecode`: `+` is a space, `%XX` decoded, invalid escapes kept.
 pub fn urldecode(s: &str) -> String {
     if !s.contains(['+', '%']) {
@@ -42,13 +55,23 @@ pub fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str>
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Parses a POST/PUT body after Magento's Content-Type rules (reference §1.4).
+/// Parses a POST/PUT body after Magento's Content-Type rules (reference §1.4); other
+/// verbs have no body parameters.
 pub fn parse_body(parts: &Parts, body: &[u8]) -> MResult<Value> {
-    if !(parts.method == Method::POST || parts.method == Method::PUT) || body.is_empty() {
+    if !(parts.method == Method::POST || parts.method == Method::PUT) {
+        return Ok(Value::Object(Map::new()));
+    }
+    decode_body(&parts.headers, body)
+}
+
+/// Decodes a body after Magento's Content-Type rules, whatever the verb: an empty body
+/// is `{}`, and so is JSON that is not an object.
+pub fn decode_body(headers: &HeaderMap, body: &[u8]) -> MResult<Value> {
+    if body.is_empty() {
         return Ok(Value::Object(Map::new()));
     }
     let Some(content_type) =
-        header_str(&parts.headers, header::CONTENT_TYPE).filter(|c| !c.trim().is_empty())
+        header_str(headers, header::CONTENT_TYPE).filter(|c| !c.trim().is_empty())
     else {
         return Err(MagentoError::bad_request(msg::CONTENT_TYPE_EMPTY));
     };

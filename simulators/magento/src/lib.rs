@@ -45,8 +45,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::http::request::Parts;
-use axum::response::IntoResponse;
 use axum::routing::any;
 use serde_json::{Value, json};
 use sim_core::{App, CoreConfig, SimCore, SimHandle, Simulator};
@@ -204,37 +202,22 @@ pub fn app(core: SimCore, fixture: State, options: Options) -> (App, Arc<Magento
     let admin = Router::new()
         .route("/reservations", axum::routing::get(reservations))
         .with_state(magento.clone());
-    let app = App::new(core, magento.clone(), platform)
-        .admin_routes(admin)
-        .not_found(|_: &Parts| MagentoError::no_route().into_response())
-        .method_not_allowed(|_: &Parts| MagentoError::no_route().into_response())
-        .payload_too_large(|_, _| {
-            // Apache/PHP refuse an oversized body before Magento runs; a JSON body in
-            // Magento's envelope is the closest a client can parse (COVERAGE.md).
-            MagentoError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "Request Entity Too Large",
-            )
-            .into_response()
-        })
-        .internal_error(internal_error(magento.clone()));
+    let reports = magento.clone();
+    let app = App::new(core, magento.clone(), platform).admin_routes(admin);
+    let app = sim_magento_webapi::pipeline::mount(app, move || reports.next_report());
     (app, magento)
 }
 
-/// The answer to a request whose handler panicked (a simulator bug): what
-/// production-mode Magento answers any uncaught exception with, the masked 500, its
-/// report id taken from the state's report counter like every other masked 500.
-fn internal_error(
-    magento: Arc<Magento>,
-) -> impl Fn(&axum::http::Method, &axum::http::Uri) -> axum::response::Response + Send + Sync + 'static
-{
-    move |_, _| {
-        let report = magento.with_state(|s| {
+impl Magento {
+    /// The next masked 500's report id, from the state's report counter: what
+    /// production-mode Magento answers an uncaught exception (here, a simulator bug)
+    /// with, numbered like every other masked 500.
+    fn next_report(&self) -> u64 {
+        self.with_state(|s| {
             let report = s.next.report;
             s.next.report = report.wrapping_add(1);
             report
-        });
-        MagentoError::internal(report).into_response()
+        })
     }
 }
 
@@ -363,6 +346,7 @@ impl MagentoHandle {
 #[cfg(test)]
 mod panic_tests {
     use super::*;
+    use axum::response::IntoResponse;
 
     #[test]
     fn a_panic_answers_the_masked_500_with_the_next_report_id() {
@@ -372,13 +356,8 @@ mod panic_tests {
             Options::default(),
         );
         let first = magento.with_state(|s| s.next.report);
-        let hook = internal_error(magento.clone());
-        let (method, uri) = (
-            axum::http::Method::GET,
-            axum::http::Uri::from_static("/rest/V1/x"),
-        );
         for n in 0..2 {
-            let resp = hook(&method, &uri);
+            let resp = MagentoError::internal(magento.next_report()).into_response();
             assert_eq!(resp.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             let want = MagentoError::internal(first + n).body();
             let got = body_json(resp);

@@ -295,15 +295,7 @@ impl State {
 
     /// `(major, minor, patch)` of [`State::version`]; unparsable parts count as 0.
     pub fn version_tuple(&self) -> (u32, u32, u32) {
-        let mut it = self
-            .version
-            .split(['.', '-'])
-            .map(|p| p.parse::<u32>().unwrap_or(0));
-        (
-            it.next().unwrap_or(0),
-            it.next().unwrap_or(0),
-            it.next().unwrap_or(0),
-        )
+        sim_magento_webapi::request::version_tuple(&self.version)
     }
 
     /// True from 2.4.4 on (SHA1 refused, integration bearer opt-in, page_size echo).

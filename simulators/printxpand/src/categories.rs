@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::batch::{Done, Failed};
 use crate::json::{echo_as_int, flag, id_key, non_empty};
 use crate::messages as m;
-use crate::state::{Category, State};
+use crate::state::{Category, MAX_CATEGORY_DEPTH, State};
 
 /// One category of a `category/create` body, bound.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +47,9 @@ impl CategoryInput {
     }
 }
 
-/// Creates or updates the category. Its parent must exist, and must not be the
-/// category itself or under it.
+/// Creates or updates the category. Its parent must exist, must not be the category
+/// itself or under it, and must leave the category and those under it within
+/// [`MAX_CATEGORY_DEPTH`].
 pub(crate) fn create(state: &mut State, item: &Value) -> Result<Done, Failed> {
     let input = CategoryInput::bind(item)?;
     let echo = item.get("id").map(echo_as_int).unwrap_or(Value::Null);
@@ -56,6 +57,11 @@ pub(crate) fn create(state: &mut State, item: &Value) -> Result<Done, Failed> {
         && (!state.categories.contains(p) || state.is_ancestor_or_self(&input.id, p))
     {
         return Err(Failed::new(Some(echo), 404, m::CATEGORY_PROPER_DATA));
+    }
+    if let Some(p) = &input.parent_id
+        && state.depth(p) + state.height(&input.id) > MAX_CATEGORY_DEPTH
+    {
+        return Err(Failed::new(Some(echo), 400, m::CATEGORY_TOO_DEEP));
     }
     let status = input
         .status

@@ -31,6 +31,10 @@ pub const CATEGORY_PROPER_DATA: &str =
 pub const CATEGORY_DELETED: &str = "Category Deleted successfully!";
 /// The category to delete does not exist (404).
 pub const CATEGORY_NOT_FOUND: &str = "Category Id is not Found!";
+/// *Invented*: the category, with the categories under it, would sit deeper than
+/// [`crate::state::MAX_CATEGORY_DEPTH`] levels (400); Magento's own failure there is a
+/// database error on the category path.
+pub const CATEGORY_TOO_DEEP: &str = "Category tree is too deep. Please use fewer levels.";
 
 /// A product was created.
 pub const PRODUCT_CREATED: &str = "Product Created Successfully!";

@@ -113,6 +113,55 @@ impl Keyed for Customer {
     }
 }
 
+/// How deep categories go: a root category is at depth 1. Magento keeps a category's
+/// ancestry in `catalog_category_entity.path`, a `varchar(255)` of slash-separated
+/// entity ids, which holds about 40 levels of five-digit ids; the simulator refuses a
+/// deeper category so the tree `/__sim/state` shows stays within what it can import.
+pub const MAX_CATEGORY_DEPTH: usize = 40;
+
+/// A category as `/__sim/state` shows it: in a tree, each with its children (in the
+/// order they were created).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryNode {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// 1 enabled, 0 disabled.
+    #[serde(default = "one")]
+    pub status: u8,
+    /// The categories under it.
+    #[serde(default)]
+    pub children: Vec<CategoryNode>,
+}
+
+impl CategoryNode {
+    /// The categories of `roots` as rows naming their parents, parents first. Iterative,
+    /// whatever the depth.
+    pub fn flatten(roots: Vec<CategoryNode>) -> Vec<Category> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(Option<String>, CategoryNode)> =
+            roots.into_iter().rev().map(|n| (None, n)).collect();
+        while let Some((parent_id, node)) = stack.pop() {
+            let CategoryNode {
+                id,
+                name,
+                status,
+                children,
+            } = node;
+            stack.extend(children.into_iter().rev().map(|c| (Some(id.clone()), c)));
+            out.push(Category {
+                id,
+                name,
+                parent_id,
+                status,
+            });
+        }
+        out
+    }
+}
+
 /// A category; `parent_id` `None` is a root category (the seed's `0`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Category {
@@ -419,14 +468,17 @@ impl Snapshot {
                 return Err(format!("categories: {}'s parent {p} does not exist", c.id));
             }
         }
-        // Walk up from each category; a walk longer than the number of categories
-        // has met a cycle. Categories known to reach the root end a walk early.
-        let mut rooted: HashSet<&str> = HashSet::new();
+        // Walk up from each category until a category of known depth or the root; a
+        // walk longer than the number of categories has met a cycle. Then every
+        // category on the walk learns its depth.
+        let mut depths: HashMap<&str, usize> = HashMap::new();
         for c in &self.categories {
             let mut path = Vec::new();
             let mut at = Some(c.id.as_str());
+            let mut base = 0;
             while let Some(id) = at {
-                if rooted.contains(id) {
+                if let Some(d) = depths.get(id) {
+                    base = *d;
                     break;
                 }
                 if path.len() > parents.len() {
@@ -435,7 +487,15 @@ impl Snapshot {
                 path.push(id);
                 at = parents.get(id).copied().flatten();
             }
-            rooted.extend(path);
+            for (up, id) in path.iter().rev().enumerate() {
+                let depth = base + up + 1;
+                if depth > MAX_CATEGORY_DEPTH {
+                    return Err(format!(
+                        "categories: {id} is {depth} levels deep; at most {MAX_CATEGORY_DEPTH}"
+                    ));
+                }
+                depths.insert(id, depth);
+            }
         }
         for p in &self.products {
             for cat in &p.category_ids {
@@ -501,6 +561,77 @@ impl State {
     /// The orders.
     pub fn orders(&self) -> &Table<Order> {
         &self.orders
+    }
+
+    /// The categories as a tree, each level in creation order. Built bottom-up without
+    /// recursion.
+    pub fn category_tree(&self) -> Vec<CategoryNode> {
+        let mut kids: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut roots = Vec::new();
+        for c in self.categories.iter() {
+            match &c.parent_id {
+                Some(p) => kids.entry(p.as_str()).or_default().push(&c.id),
+                None => roots.push(c.id.as_str()),
+            }
+        }
+        let mut order = Vec::with_capacity(self.categories.len());
+        let mut stack: Vec<&str> = roots.iter().rev().copied().collect();
+        while let Some(id) = stack.pop() {
+            order.push(id);
+            stack.extend(kids.get(id).into_iter().flatten().rev());
+        }
+        let mut built: HashMap<&str, CategoryNode> = HashMap::new();
+        for id in order.into_iter().rev() {
+            let Some(c) = self.categories.get(id) else {
+                continue;
+            };
+            let children = kids
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter_map(|k| built.remove(k))
+                .collect();
+            built.insert(
+                id,
+                CategoryNode {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    status: c.status,
+                    children,
+                },
+            );
+        }
+        roots.into_iter().filter_map(|r| built.remove(r)).collect()
+    }
+
+    /// How deep category `id` is (1 for a root); 0 when there is no such category.
+    pub(crate) fn depth(&self, id: &str) -> usize {
+        let mut depth = 0;
+        let mut at = self.categories.get(id);
+        // Depth is bounded by MAX_CATEGORY_DEPTH; the bound only guards the loop.
+        while let Some(c) = at {
+            depth += 1;
+            if depth > self.categories.len() {
+                break;
+            }
+            at = c.parent_id.as_deref().and_then(|p| self.categories.get(p));
+        }
+        depth
+    }
+
+    /// How many levels category `id` and those under it span (1 for a leaf).
+    pub(crate) fn height(&self, id: &str) -> usize {
+        let mut level: Vec<&str> = vec![id];
+        let mut height = 0;
+        while !level.is_empty() && height <= MAX_CATEGORY_DEPTH {
+            height += 1;
+            level = level
+                .iter()
+                .flat_map(|c| self.children.get(*c).into_iter().flatten())
+                .map(String::as_str)
+                .collect();
+        }
+        height
     }
 
     /// The store as plain lists.
