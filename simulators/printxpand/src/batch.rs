@@ -72,25 +72,29 @@ impl Kind {
 
 /// A body the endpoint cannot read as a batch at all: no item is looked at and nothing
 /// changes. The seed shows no example; PrintXpand's endpoints are Magento web-API
-/// service methods, so the HTTP layer answers these the way the Magento simulator
-/// answers a body its web API cannot bind to the method's parameter
-/// (`simulators/magento/src/errors.rs`): [`Malformed::MissingKey`] as Magento's
-/// `400 {"message": "\"%fieldName\" is required. Enter and try again.", "parameters":
-/// {"fieldName": key}}`, the other two as a 400 in the same envelope (Magento's
-/// `Decoding error.` for a body that is not an object). A body that is not JSON never
-/// reaches [`process`].
+/// service methods taking one array parameter (`customer`, `category`, …), so the HTTP
+/// layer answers these as Magento's web API answers a parameter it cannot bind:
+/// [`Malformed::MissingKey`] (absent or `null`) as `400 {"message": "\"%fieldName\" is
+/// required. Enter and try again.", "parameters": {"fieldName": key}}`,
+/// [`Malformed::NotAnArray`] (a string, number or boolean) as its type error, `The
+/// "…" value's type is invalid. The "array" type was expected.`. A body that is not a
+/// JSON object never reaches [`process`] over HTTP: Magento reads it as no parameters.
+///
+/// A JSON object and a JSON array are both PHP arrays: the extension walks either one's
+/// values, so `{"product": {"a": 10002}}` deletes product 10002 and a list of customers
+/// creates them as a map would.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Malformed {
     /// The body is not a JSON object.
     NotAnObject,
-    /// The object lacks the endpoint's key (`customer`, `category`, …).
+    /// The object lacks the endpoint's key (`customer`, `category`, …), or it is null.
     MissingKey(&'static str),
-    /// The key's value is not a map of items (creates) or a list of ids (deletes).
-    WrongShape {
+    /// The key's value is a scalar, not a map or a list.
+    NotAnArray {
         /// The key.
         key: &'static str,
-        /// `an object` or `an array`.
-        expected: &'static str,
+        /// The value sent.
+        value: Value,
     },
 }
 
@@ -99,8 +103,8 @@ impl fmt::Display for Malformed {
         match self {
             Malformed::NotAnObject => f.write_str("the request body is not a JSON object"),
             Malformed::MissingKey(k) => write!(f, "the request body has no \"{k}\""),
-            Malformed::WrongShape { key, expected } => {
-                write!(f, "\"{key}\" in the request body is not {expected}")
+            Malformed::NotAnArray { key, value } => {
+                write!(f, "\"{key}\" in the request body is {value}, not an array")
             }
         }
     }
@@ -157,36 +161,31 @@ impl Failed {
 pub fn process(state: &mut State, kind: Kind, body: &Value) -> Result<Answer, Malformed> {
     let obj = body.as_object().ok_or(Malformed::NotAnObject)?;
     let key = kind.key();
-    let items = obj.get(key).ok_or(Malformed::MissingKey(key))?;
-    let mut outcomes = Vec::new();
+    let items: Vec<&Value> = match obj.get(key) {
+        None | Some(Value::Null) => return Err(Malformed::MissingKey(key)),
+        Some(Value::Object(map)) => map.values().collect(),
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(other) => {
+            return Err(Malformed::NotAnArray {
+                key,
+                value: other.clone(),
+            });
+        }
+    };
+    let mut outcomes = Vec::with_capacity(items.len());
     let mut designer_calls = Vec::new();
-    if kind.is_delete() {
-        let ids = items.as_array().ok_or(Malformed::WrongShape {
-            key,
-            expected: "an array",
-        })?;
-        for id in ids {
-            outcomes.push(match kind {
-                Kind::CategoryDelete => categories::delete(state, id),
-                _ => products::delete(state, id),
-            });
-        }
-    } else {
-        let map = items.as_object().ok_or(Malformed::WrongShape {
-            key,
-            expected: "an object",
-        })?;
-        for item in map.values() {
-            outcomes.push(match kind {
-                Kind::CustomerCreate => customers::create(state, item),
-                Kind::CategoryCreate => categories::create(state, item),
-                Kind::OrderCreate => orders::create(state, item),
-                _ => products::create(state, item).map(|(done, call)| {
-                    designer_calls.extend(call);
-                    done
-                }),
-            });
-        }
+    for item in items {
+        outcomes.push(match kind {
+            Kind::CustomerCreate => customers::create(state, item),
+            Kind::CategoryCreate => categories::create(state, item),
+            Kind::CategoryDelete => categories::delete(state, item),
+            Kind::ProductCreate => products::create(state, item).map(|(done, call)| {
+                designer_calls.extend(call);
+                done
+            }),
+            Kind::ProductDelete => products::delete(state, item),
+            Kind::OrderCreate => orders::create(state, item),
+        });
     }
     let failed = outcomes.iter().filter(|o| o.is_err()).count();
     let status = match failed {

@@ -782,6 +782,13 @@ impl TryFrom<Snapshot> for State {
     }
 }
 
+/// Two stores are equal when their rows are (the indexes follow from them).
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        self.snapshot() == other.snapshot()
+    }
+}
+
 impl Serialize for State {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.snapshot().serialize(s)

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 use sim_printxpand::messages as m;
+use sim_printxpand::state::{CategoryNode, MAX_CATEGORY_DEPTH};
 use sim_printxpand::{Kind, Malformed, Snapshot, State, fixture, process};
 
 fn run(state: &mut State, kind: Kind, body: Value) -> (u16, Vec<Value>) {
@@ -28,19 +29,16 @@ fn malformed_bodies_change_nothing() {
         ),
         (
             Kind::CategoryCreate,
-            json!({"category": ["101"]}),
-            Malformed::WrongShape {
+            json!({"category": "101"}),
+            Malformed::NotAnArray {
                 key: "category",
-                expected: "an object",
+                value: json!("101"),
             },
         ),
         (
             Kind::ProductDelete,
-            json!({"product": {"1": "10002"}}),
-            Malformed::WrongShape {
-                key: "product",
-                expected: "an array",
-            },
+            json!({"product": null}),
+            Malformed::MissingKey("product"),
         ),
         (Kind::OrderCreate, json!("order"), Malformed::NotAnObject),
     ];
@@ -339,10 +337,8 @@ fn an_imported_store_is_checked_whole() {
     assert!(serde_json::from_value::<State>(json!({"customer": []})).is_err());
 }
 
-#[test]
-fn deep_category_chains_are_checked_without_recursion() {
-    // Ids 1..=n, each the child of the one before.
-    let n: usize = 20_000;
+/// Ids 1..=n, each the child of the one before.
+fn chain(n: usize) -> Snapshot {
     let categories: Vec<Value> = (1..=n)
         .map(|i| {
             let parent = if i == 1 {
@@ -353,23 +349,92 @@ fn deep_category_chains_are_checked_without_recursion() {
             json!({"id": i.to_string(), "name": "c", "parent_id": parent})
         })
         .collect();
-    let mut s = snapshot(json!({"categories": categories}));
-    assert_eq!(s.validate(), Ok(()));
+    snapshot(json!({"categories": categories}))
+}
+
+#[test]
+fn deep_category_chains_are_checked_without_recursion() {
+    let n: usize = 20_000;
+    let mut s = chain(n);
+    assert_eq!(
+        s.validate(),
+        Err(format!(
+            "categories: 41 is 41 levels deep; at most {MAX_CATEGORY_DEPTH}"
+        ))
+    );
     s.categories[0].parent_id = Some(n.to_string());
-    assert!(s.validate().unwrap_err().ends_with("is in a cycle"));
-    s.categories[0].parent_id = None;
+    assert_eq!(s.validate(), Err("categories: 1 is in a cycle".into()));
+}
+
+#[test]
+fn categories_go_at_most_forty_levels_deep_and_show_as_a_tree() {
+    let s = chain(MAX_CATEGORY_DEPTH);
+    assert_eq!(s.validate(), Ok(()));
     let mut state = State::try_from(s).unwrap();
-    // Moving the root under its deepest descendant is refused.
-    let (_, e) = run(
+    let deepest = MAX_CATEGORY_DEPTH.to_string();
+    let (status, e) = run(
         &mut state,
         Kind::CategoryCreate,
-        json!({"category": {"a": {"id": "x", "name": "c"}, "b": {"id": "1", "name": "c", "parent_id": n.to_string()}}}),
+        json!({"category": {
+            "a": {"id": "x", "name": "c"},
+            "b": {"id": "1", "name": "c", "parent_id": deepest},
+            "c": {"id": "too-deep", "name": "c", "parent_id": deepest},
+            "d": {"id": "1", "name": "c", "parent_id": "x"},
+            "e": {"id": "x", "name": "c", "parent_id": "39"},
+        }}),
     );
+    assert_eq!(status, 201);
+    // A root; a loop; a 41st level; the 40-level chain moved one level down; a leaf
+    // moved to the 40th level.
     assert_eq!(message(&e, 0), m::CATEGORY_CREATED);
     assert_eq!(message(&e, 1), m::CATEGORY_PROPER_DATA);
+    assert_eq!(
+        (e[2]["code"].clone(), message(&e, 2)),
+        (json!(400), m::CATEGORY_TOO_DEEP)
+    );
+    assert_eq!(message(&e, 3), m::CATEGORY_TOO_DEEP);
+    assert_eq!(message(&e, 4), m::CATEGORY_UPDATED);
+
+    // The tree view nests every level, in creation order.
+    let tree = state.category_tree();
+    assert_eq!(tree.len(), 1);
+    let mut node = &tree[0];
+    for level in 1..MAX_CATEGORY_DEPTH {
+        assert_eq!(node.id, level.to_string());
+        if level == 39 {
+            let ids: Vec<&str> = node.children.iter().map(|c| c.id.as_str()).collect();
+            assert_eq!(ids, ["40", "x"]);
+        }
+        node = &node.children[0];
+    }
+    assert!(node.children.is_empty());
+    let flat = CategoryNode::flatten(tree);
+    assert_eq!(flat.len(), MAX_CATEGORY_DEPTH + 1);
+    assert_eq!(flat[0].parent_id, None);
+    assert_eq!(flat[MAX_CATEGORY_DEPTH].parent_id.as_deref(), Some("39"));
+
     // Deleting the root deletes the whole chain under it.
     let (status, _) = run(&mut state, Kind::CategoryDelete, json!({"category": ["1"]}));
     assert_eq!(status, 200);
-    assert_eq!(state.categories().len(), 1);
+    assert!(state.categories().is_empty());
     assert!(state.snapshot().validate().is_ok());
+}
+
+#[test]
+fn maps_and_lists_are_both_batches() {
+    // PHP walks a JSON object's values and a JSON list's elements alike.
+    let mut state = fixture();
+    let (status, e) = run(
+        &mut state,
+        Kind::CustomerCreate,
+        json!({"customer": [{"id": "77", "email": "list@example.com"}]}),
+    );
+    assert_eq!((status, message(&e, 0)), (200, m::CUSTOMER_CREATED));
+    let (status, e) = run(
+        &mut state,
+        Kind::ProductDelete,
+        json!({"product": {"a": 10002}}),
+    );
+    assert_eq!((status, message(&e, 0)), (200, m::PRODUCT_DELETED));
+    assert!(!state.products().contains("10002"));
 }
