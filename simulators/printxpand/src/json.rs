@@ -30,6 +30,16 @@ pub(crate) fn non_empty(v: Option<&Value>) -> Option<String> {
     text(v).filter(|s| !s.trim().is_empty())
 }
 
+/// A PHP array's values in order: a JSON list's elements, or a JSON object's values
+/// (what `$_GET` makes of `design_id[]=7&design_id[]=8`); `None` for anything else.
+pub(crate) fn php_list(v: Option<&Value>) -> Option<Vec<Value>> {
+    match v? {
+        Value::Array(a) => Some(a.clone()),
+        Value::Object(o) => Some(o.values().cloned().collect()),
+        _ => None,
+    }
+}
+
 /// Whether `v` is a number or a string holding a finite decimal number.
 pub(crate) fn is_numeric(v: &Value) -> bool {
     match v {

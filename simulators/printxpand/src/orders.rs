@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::batch::{Done, Failed};
-use crate::json::{id_key, non_empty, text};
+use crate::json::{id_key, non_empty, php_list, text};
 use crate::messages as m;
 use crate::state::{Order, ShippingAddress, State};
 
@@ -51,8 +51,7 @@ impl OrderInput {
         let order_id = id_key(obj.get("order_id"))
             .ok_or_else(|| Failed::new(None, 404, m::ORDER_INVALID_ID))?;
         let fail = |message| Failed::new(obj.get("order_id").cloned(), 404, message);
-        let lists =
-            ["design_id", "item_price", "item_qty"].map(|k| obj.get(k).and_then(Value::as_array));
+        let lists = ["design_id", "item_price", "item_qty"].map(|k| php_list(obj.get(k)));
         let [Some(design_id), Some(item_price), Some(item_qty)] = lists else {
             return Err(fail(m::ORDER_PROPER_DATA));
         };
@@ -68,9 +67,9 @@ impl OrderInput {
             shipping_address,
             sub_total,
             status: text(obj.get("status")),
-            design_id: design_id.clone(),
-            item_price: item_price.clone(),
-            item_qty: item_qty.clone(),
+            design_id,
+            item_price,
+            item_qty,
         })
     }
 }
