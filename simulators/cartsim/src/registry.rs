@@ -82,6 +82,13 @@ pub static SIMULATORS: &[Entry] = &[
         build: build_snipcart,
     },
     Entry {
+        name: "printxpand",
+        default_port: 8083,
+        port_flag: "printxpand-port",
+        port_env: "CARTSIM_PRINTXPAND_PORT",
+        build: build_printxpand,
+    },
+    Entry {
         name: "demo",
         default_port: 8089,
         port_flag: "demo-port",
@@ -115,6 +122,12 @@ fn build_snipcart(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
     let fixture = sim_snipcart::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
     let (app, snipcart) = sim_snipcart::app(core, fixture);
     Ok(Built { app, sim: snipcart })
+}
+
+fn build_printxpand(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
+    let fixture = sim_printxpand::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
+    let (app, px) = sim_printxpand::app(core, fixture);
+    Ok(Built { app, sim: px })
 }
 
 fn build_demo(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {

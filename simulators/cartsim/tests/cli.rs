@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// How long the binary may take to print its banner or to exit.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -275,7 +275,7 @@ fn an_unknown_simulator_in_only_fails_listing_the_known_names() {
     assert!(!status.success(), "exit {status}");
     assert_eq!(
         one_line(&sim.stderr()),
-        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, snipcart, demo)"#
+        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, snipcart, printxpand, demo)"#
     );
 }
 
@@ -390,5 +390,31 @@ fn journal_bytes_has_an_env_twin() {
     assert_eq!(journal["count"], 1, "{journal}");
     assert_eq!(journal["requests"][0]["path"], "/second");
     assert_eq!(journal["requests"][0]["seq"], 2);
+    assert!(sim.terminate().success());
+}
+
+#[test]
+fn serve_runs_printxpand_with_its_integration_on_the_banner() {
+    let cwd = TempDir::new("printxpand");
+    let args = ["serve", "--only", "printxpand", "--printxpand-port", "0"];
+    let mut sim = cartsim(&args, &[], &cwd.0);
+    let (name, url, creds) = fields(&sim.next_line());
+    assert_eq!(name, "printxpand");
+    assert!(
+        creds.contains(&"consumer_key=px7kq2m9c4t8w1z6r3y5v0b8n2d4f6h1".to_owned()),
+        "{creds:?}"
+    );
+    let (status, info) = get_json(&format!("{url}/__sim/info"));
+    assert_eq!(
+        (status, info["platform"].as_str()),
+        (200, Some("printxpand"))
+    );
+    // An unsigned request is a guest's: Magento's ACL refusal. (GET is the seed's
+    // "GET/POST" order endpoint.)
+    let (status, body) = get_json(&format!("{url}/V1/order/create/"));
+    assert_eq!(
+        (status, &body["parameters"]["resources"]),
+        (401, &json!("Magento_Sales::create"))
+    );
     assert!(sim.terminate().success());
 }
