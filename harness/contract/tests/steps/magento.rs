@@ -116,34 +116,48 @@ async fn magento(w: &mut ContractWorld) -> StepResult {
             (sandbox, Some(signer))
         }
         Target::Serve => {
-            let url = std::env::var("CARTSIM_MAGENTO_URL")
-                .unwrap_or_else(|_| DEFAULT_SERVE_URL.to_owned());
-            let sandbox = Sandbox {
-                platform: "magento",
-                base_url: url.trim_end_matches('/').to_owned(),
-                auth: None,
-                _instance: None,
-            };
+            let sandbox = served("magento", "CARTSIM_MAGENTO_URL", DEFAULT_SERVE_URL);
             (sandbox, None)
         }
-        Target::Live => {
-            let url = env("CARTSIM_MAGENTO_URL")?;
-            let signer = Signer {
-                consumer_key: env("CARTSIM_MAGENTO_CONSUMER_KEY")?,
-                consumer_secret: env("CARTSIM_MAGENTO_CONSUMER_SECRET")?,
-                token: env("CARTSIM_MAGENTO_ACCESS_TOKEN")?,
-                token_secret: env("CARTSIM_MAGENTO_ACCESS_TOKEN_SECRET")?,
-                method: SignatureMethod::HmacSha256,
-            };
-            let sandbox = Sandbox {
-                platform: "magento",
-                base_url: url.trim_end_matches('/').to_owned(),
-                auth: None,
-                _instance: None,
-            };
-            (sandbox, Some(signer))
-        }
+        Target::Live => live("magento", "CARTSIM_MAGENTO")?,
     };
+    install_signing(w, sandbox, signer).await
+}
+
+/// A live store's sandbox and signer, from `{prefix}_URL`, `{prefix}_CONSUMER_KEY`,
+/// `{prefix}_CONSUMER_SECRET`, `{prefix}_ACCESS_TOKEN` and
+/// `{prefix}_ACCESS_TOKEN_SECRET`.
+pub(crate) fn live(
+    platform: &'static str,
+    prefix: &str,
+) -> anyhow::Result<(Sandbox, Option<Signer>)> {
+    let var = |name: &str| env(&format!("{prefix}_{name}"));
+    let url = var("URL")?;
+    let signer = Signer {
+        consumer_key: var("CONSUMER_KEY")?,
+        consumer_secret: var("CONSUMER_SECRET")?,
+        token: var("ACCESS_TOKEN")?,
+        token_secret: var("ACCESS_TOKEN_SECRET")?,
+        method: SignatureMethod::HmacSha256,
+    };
+    let sandbox = Sandbox {
+        platform,
+        base_url: url.trim_end_matches('/').to_owned(),
+        auth: None,
+        _instance: None,
+    };
+    Ok((sandbox, Some(signer)))
+}
+
+/// Installs `sandbox` and the integration's OAuth signing (off until `Given I am
+/// authenticated as the integration`). Without a `signer` (under `serve`) the store
+/// goes back to its fixture, its clock to [`T0`], and the credentials come from
+/// `/__sim/info`.
+pub(crate) async fn install_signing(
+    w: &mut ContractWorld,
+    sandbox: Sandbox,
+    signer: Option<Signer>,
+) -> StepResult {
     w.named.insert("base_url".into(), sandbox.base_url.clone());
     w.sandbox = Some(sandbox);
     let signer = match signer {
@@ -183,6 +197,17 @@ async fn magento(w: &mut ContractWorld) -> StepResult {
         active: false,
     });
     Ok(())
+}
+
+/// The sandbox of a simulator under `cartsim serve`, at `$url_env` or `default_url`.
+pub(crate) fn served(platform: &'static str, url_env: &str, default_url: &str) -> Sandbox {
+    let url = std::env::var(url_env).unwrap_or_else(|_| default_url.to_owned());
+    Sandbox {
+        platform,
+        base_url: url.trim_end_matches('/').to_owned(),
+        auth: None,
+        _instance: None,
+    }
 }
 
 impl ContractWorld {

@@ -7,6 +7,7 @@
 //! - [`demo`]: starting the demo service; platform vocabulary only.
 //! - [`magento`]: starting Magento, OAuth 1.0a signing and its deliberate mistakes, tokens.
 //! - [`snipcart`]: starting Snipcart, its Basic keys, its webhook settings.
+//! - [`printxpand`]: starting PrintXpand (OAuth as Magento's), its designer endpoint.
 //!
 //! Shared here: the [`Sandbox`] a Background step starts, the [`Outcome`] of the last
 //! call, the `{method}` and `{path}` parameters, `{name}` interpolation, and the one HTTP
@@ -15,6 +16,7 @@
 pub(crate) mod demo;
 pub(crate) mod http;
 pub(crate) mod magento;
+pub(crate) mod printxpand;
 pub(crate) mod sim;
 pub(crate) mod snipcart;
 pub(crate) mod webhooks;
@@ -104,6 +106,8 @@ pub(crate) enum Instance {
     Magento(sim_magento::MagentoHandle),
     /// A Snipcart store.
     Snipcart(sim_snipcart::SnipcartHandle),
+    /// A PrintXpand store.
+    PrintXpand(sim_printxpand::PrintXpandHandle),
 }
 
 /// A message: status line aside, what a response or a received webhook carries.

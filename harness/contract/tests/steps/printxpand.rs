@@ -1,0 +1,91 @@
+//! PrintXpand (`sim-printxpand`): starting the extension's store (in-process, under
+//! `cartsim serve`, or live) with its integration's OAuth signing (the Magento steps'
+//! `Given I am authenticated as the integration`), and its product designer's endpoint.
+//!
+//! Every scenario starts at the Magento steps' `T0` on a manual clock.
+
+use std::time::Duration;
+
+use anyhow::anyhow;
+use cucumber::given;
+use reqwest::Method;
+use sim_core::{Clock, CoreConfig, WebhookConfig};
+use sim_printxpand::PrintXpandSim;
+
+use super::magento::{T0, install_signing, live, served};
+use super::webhooks::{Receiver, install};
+use super::{Instance, Sandbox, StepResult};
+use crate::{ContractWorld, Target};
+
+/// Where `cartsim serve` runs PrintXpand unless `CARTSIM_PRINTXPAND_URL` says otherwise.
+const DEFAULT_SERVE_URL: &str = "http://127.0.0.1:8083";
+
+/// Designer callbacks of in-process instances: three attempts, 10 ms then 20 ms apart.
+const WEBHOOKS: WebhookConfig = WebhookConfig {
+    attempts: 3,
+    base_delay: Duration::from_millis(10),
+    timeout: Duration::from_secs(2),
+    log_capacity: 100,
+};
+
+#[given("a PrintXpand simulator")]
+async fn printxpand(w: &mut ContractWorld) -> StepResult {
+    w.sandbox = None;
+    w.oauth = None;
+    let (sandbox, signer) = match w.target {
+        Target::InProcess => {
+            let config = CoreConfig {
+                clock: Clock::manual(T0),
+                webhooks: WEBHOOKS,
+                ..CoreConfig::default()
+            };
+            let handle = PrintXpandSim::start_with(
+                config,
+                sim_printxpand::fixtures::default_store(),
+                "127.0.0.1:0".parse()?,
+            )
+            .await?;
+            let signer = handle.signer();
+            let sandbox = Sandbox {
+                platform: "printxpand",
+                base_url: handle.base_url().to_owned(),
+                auth: None,
+                _instance: Some(Instance::PrintXpand(handle)),
+            };
+            (sandbox, Some(signer))
+        }
+        Target::Serve => (
+            served("printxpand", "CARTSIM_PRINTXPAND_URL", DEFAULT_SERVE_URL),
+            None,
+        ),
+        Target::Live => live("printxpand", "CARTSIM_PRINTXPAND")?,
+    };
+    install_signing(w, sandbox, signer).await
+}
+
+/// Sets one of the store's settings through `/__sim/state`.
+async fn set_setting(w: &mut ContractWorld, name: &str, value: serde_json::Value) -> StepResult {
+    let mut doc = w.admin(Method::GET, "/__sim/state", None).await?;
+    let Some(settings) = doc
+        .get_mut("settings")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return Err(anyhow!("no settings in /__sim/state"));
+    };
+    settings.insert(name.to_owned(), value);
+    w.admin(Method::PUT, "/__sim/state", Some(doc)).await?;
+    Ok(())
+}
+
+#[given(expr = "a product designer endpoint answering {string}")]
+async fn designer(w: &mut ContractWorld, answer: String) -> StepResult {
+    let receiver = Receiver::page("application/json", &answer).await?;
+    let url = receiver.url.clone();
+    install(w, receiver);
+    set_setting(w, "designer_endpoint", url.into()).await
+}
+
+#[given("the store takes integration tokens as bearer tokens")]
+async fn integration_as_bearer(w: &mut ContractWorld) -> StepResult {
+    set_setting(w, "integration_as_bearer", true.into()).await
+}
