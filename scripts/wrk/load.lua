@@ -1,7 +1,8 @@
 -- wrk script of scripts/load: one file, the workload chosen by environment variables.
 --
 --   LOAD_MODE    get | oauth | post | search | mix (Magento);
---                sc-get | sc-put | sc-list (Snipcart)
+--                sc-get | sc-put | sc-list (Snipcart);
+--                px-get | px-post | px-oauth | px-customers (PrintXpand)
 --   LOAD_AUTH    Snipcart: the whole Authorization header (Basic)
 --   LOAD_TOKEN   admin bearer token (every mode but oauth)
 --   LOAD_SKU     the SKU of `get`
@@ -11,7 +12,10 @@
 --                then timed here, from the first request to the last response
 --   LOAD_CHUNK   `post`: a checkpoint every this many responses (per-chunk rates)
 --   LOAD_START   `post`: first catalogue number (SKU cat-NNNNNN)
---   LOAD_PRODUCTS `mix`: catalogue size (SKUs cat-000000 .. to pick from)
+--   LOAD_PRODUCTS `mix`, `px-oauth`: catalogue size (SKUs cat-000000 / ids 1000000.. to
+--                pick from)
+--   LOAD_PATH    `px-get`: the path and query of the GET
+--   LOAD_BATCH   `px-customers`: customers per request
 --
 -- Run with one thread (-t1): a count-bounded run stops wrk early by sending it SIGINT
 -- from the thread that finished. done() prints one `RESULT {json}` line.
@@ -41,6 +45,28 @@ local basic = { ["Authorization"] = os.getenv("LOAD_AUTH") or "", ["Accept"] = "
 local basic_json = { ["Authorization"] = os.getenv("LOAD_AUTH") or "", ["Accept"] = "application/json",
                      ["Content-Type"] = "application/json" }
 local json_headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
+
+local batch = tonumber(os.getenv("LOAD_BATCH") or "100")
+
+-- PrintXpand: one product of a product/create batch, id 1000000 + i, in category 1001.
+local function px_product(i)
+  return string.format(
+    '{"product":{"1":{"id":%d,"name":"%s %d","type":"simple","price":"%.2f",' ..
+    '"category_id":"1001","status":1,"enable_product_designer":0}}}',
+    1000000 + i, "Load Tee", i, 10 + ((i * 37) % 1000) / 10)
+end
+
+-- PrintXpand: `batch` new customers, ids and e-mails from request number n.
+local function px_customers(n)
+  local items = {}
+  for k = 0, batch - 1 do
+    local i = n * batch + k
+    items[#items + 1] = string.format(
+      '"%d":{"id":"c%d","first_name":"Load","last_name":"Customer %d","email":"load%d@example.com"}',
+      i, i, i, i)
+  end
+  return '{"customer":{' .. table.concat(items, ",") .. '}}'
+end
 
 local colours = { "Blue", "Red", "Green", "Black", "White", "Grey", "Yellow", "Pink" }
 local kinds = { "Tee", "Hoodie", "Cap", "Mug", "Bag", "Sock", "Scarf", "Poster" }
@@ -76,7 +102,7 @@ local presigned
 
 function init(args)
   math.randomseed(12345)
-  if mode == "oauth" then
+  if mode == "oauth" or mode == "px-oauth" then
     presigned = assert(io.open(os.getenv("LOAD_FILE"), "r"))
   end
 end
@@ -107,6 +133,23 @@ local function next_request()
       string.format('{"inventoryManagementMethod":"Single","stock":%d}', n % 1000))
   elseif mode == "sc-list" then
     return wrk.format("GET", "/api/products", basic)
+  elseif mode == "px-get" then
+    return wrk.format("GET", os.getenv("LOAD_PATH"), bearer)
+  elseif mode == "px-post" then
+    return wrk.format("POST", "/rest/V1/product/create/", json_headers, px_product(start + n))
+  elseif mode == "px-customers" then
+    return wrk.format("POST", "/rest/V1/customer/create/", json_headers, px_customers(start + n))
+  elseif mode == "px-oauth" then
+    -- Pre-signed like `oauth` (the JSON body is not part of an OAuth signature): an
+    -- update of a random catalogue product.
+    local line = presigned:read("*l")
+    if not line then
+      exhausted = 1
+      return wrk.format("GET", "/__sim/info")
+    end
+    local path, auth = line:match("^([^\t]+)\t(.+)$")
+    return wrk.format("POST", path, { ["Authorization"] = auth, ["Content-Type"] = "application/json" },
+      px_product(math.random(0, products - 1)))
   else -- mix: 7 product GETs, 2 saves of an existing product, 1 search in 10
     local k = n % 10
     local i = math.random(0, products - 1)

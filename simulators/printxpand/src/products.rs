@@ -318,38 +318,30 @@ pub(crate) fn create(
             m::PRODUCT_CATEGORY_NOT_FOUND,
         ));
     }
-    let old = state.products.get(&input.id).cloned();
-    let keep = |f: fn(&Product) -> Vec<_>| old.as_ref().map(f).unwrap_or_default();
+    // What the request leaves out, an update keeps: only those fields are copied.
+    let old = state.products.get(&input.id);
+    let kept = |f: fn(&Product) -> Vec<String>| old.map(f).unwrap_or_default();
     let product = Product {
-        id: input.id.clone(),
+        id: input.id,
         name: input.name,
         product_type: input.product_type,
-        price: input
-            .price
-            .or_else(|| old.as_ref().and_then(|o| o.price.clone())),
+        price: input.price.or_else(|| old.and_then(|o| o.price.clone())),
         special_price: input.special_price,
         category_ids: input
             .category_ids
-            .unwrap_or_else(|| keep(|o| o.category_ids.clone())),
-        status: input
-            .status
-            .or_else(|| old.as_ref().map(|o| o.status))
-            .unwrap_or(1),
+            .unwrap_or_else(|| kept(|o| o.category_ids.clone())),
+        status: input.status.or_else(|| old.map(|o| o.status)).unwrap_or(1),
         enable_product_designer: input
             .enable_product_designer
-            .or_else(|| old.as_ref().map(|o| o.enable_product_designer))
+            .or_else(|| old.map(|o| o.enable_product_designer))
             .unwrap_or(0),
-        images: input.images.unwrap_or_else(|| keep(|o| o.images.clone())),
-        tier_prices: input.tier_prices.unwrap_or_else(|| {
-            old.as_ref()
-                .map(|o| o.tier_prices.clone())
-                .unwrap_or_default()
-        }),
-        custom_options: input.custom_options.unwrap_or_else(|| {
-            old.as_ref()
-                .map(|o| o.custom_options.clone())
-                .unwrap_or_default()
-        }),
+        images: input.images.unwrap_or_else(|| kept(|o| o.images.clone())),
+        tier_prices: input
+            .tier_prices
+            .unwrap_or_else(|| old.map(|o| o.tier_prices.clone()).unwrap_or_default()),
+        custom_options: input
+            .custom_options
+            .unwrap_or_else(|| old.map(|o| o.custom_options.clone()).unwrap_or_default()),
         attribute_names: input.attribute_names,
         variations: input.variations,
     };

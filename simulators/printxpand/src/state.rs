@@ -11,6 +11,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The indexes' map: foldhash, several times faster than SipHash on short ids (a local
+/// sandbox has no hash-flooding adversary).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A row with an id.
 pub trait Keyed {
     /// The row's id, as text.
@@ -21,7 +25,7 @@ pub trait Keyed {
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     rows: BTreeMap<u64, T>,
-    by_id: HashMap<String, u64>,
+    by_id: FastMap<String, u64>,
     next: u64,
 }
 
@@ -29,7 +33,7 @@ impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             rows: BTreeMap::new(),
-            by_id: HashMap::new(),
+            by_id: FastMap::default(),
             next: 0,
         }
     }
@@ -516,13 +520,13 @@ impl Snapshot {
 pub struct State {
     pub(crate) customers: Table<Customer>,
     /// Lower-cased e-mail → customer id.
-    pub(crate) emails: HashMap<String, String>,
+    pub(crate) emails: FastMap<String, String>,
     pub(crate) categories: Table<Category>,
     /// Category id → its children's ids (root categories are under no key).
-    pub(crate) children: HashMap<String, BTreeSet<String>>,
+    pub(crate) children: FastMap<String, BTreeSet<String>>,
     pub(crate) products: Table<Product>,
     /// Category id → the ids of the products in it.
-    pub(crate) products_in: HashMap<String, BTreeSet<String>>,
+    pub(crate) products_in: FastMap<String, BTreeSet<String>>,
     pub(crate) orders: Table<Order>,
 }
 
@@ -719,26 +723,26 @@ impl State {
         true
     }
 
-    /// Adds or replaces a product, keeping the category index.
+    /// Adds or replaces a product, keeping the category index (untouched when the
+    /// product stays in the same categories).
     pub(crate) fn put_product(&mut self, p: Product) -> bool {
-        let old: Vec<String> = self
-            .products
-            .get(&p.id)
-            .map(|o| o.category_ids.clone())
-            .unwrap_or_default();
-        for c in old {
-            if let Some(set) = self.products_in.get_mut(&c) {
-                set.remove(&p.id);
-                if set.is_empty() {
-                    self.products_in.remove(&c);
+        let old = self.products.get(&p.id).map(|o| &o.category_ids);
+        if old != Some(&p.category_ids) {
+            let old: Vec<String> = old.cloned().unwrap_or_default();
+            for c in old {
+                if let Some(set) = self.products_in.get_mut(&c) {
+                    set.remove(&p.id);
+                    if set.is_empty() {
+                        self.products_in.remove(&c);
+                    }
                 }
             }
-        }
-        for c in &p.category_ids {
-            self.products_in
-                .entry(c.clone())
-                .or_default()
-                .insert(p.id.clone());
+            for c in &p.category_ids {
+                self.products_in
+                    .entry(c.clone())
+                    .or_default()
+                    .insert(p.id.clone());
+            }
         }
         self.products.upsert(p)
     }
