@@ -107,20 +107,28 @@ function init(args)
   end
 end
 
+-- The next pre-signed request's path and Authorization header; nil once they are used
+-- up (a reused nonce would be refused): the last few connections then wait on an admin
+-- GET until LOAD_COUNT responses are in.
+local function next_presigned()
+  local line = presigned:read("*l")
+  if not line then
+    exhausted = 1
+    return nil
+  end
+  return line:match("^([^\t]+)\t(.+)$")
+end
+
 local function next_request()
   local n = sent
   sent = sent + 1
   if mode == "get" then
     return wrk.format("GET", "/rest/V1/products/" .. (os.getenv("LOAD_SKU") or "test-001"), bearer)
   elseif mode == "oauth" then
-    local line = presigned:read("*l")
-    if not line then
-      -- Out of pre-signed requests (a reused nonce would be refused): the last few
-      -- connections wait on an admin GET until LOAD_COUNT responses are in.
-      exhausted = 1
+    local path, auth = next_presigned()
+    if not path then
       return wrk.format("GET", "/__sim/info")
     end
-    local path, auth = line:match("^([^\t]+)\t(.+)$")
     return wrk.format("GET", path, { ["Authorization"] = auth })
   elseif mode == "post" then
     return wrk.format("POST", "/rest/V1/products", json_headers, product_body(start + n))
@@ -142,12 +150,10 @@ local function next_request()
   elseif mode == "px-oauth" then
     -- Pre-signed like `oauth` (the JSON body is not part of an OAuth signature): an
     -- update of a random catalogue product.
-    local line = presigned:read("*l")
-    if not line then
-      exhausted = 1
+    local path, auth = next_presigned()
+    if not path then
       return wrk.format("GET", "/__sim/info")
     end
-    local path, auth = line:match("^([^\t]+)\t(.+)$")
     return wrk.format("POST", path, { ["Authorization"] = auth, ["Content-Type"] = "application/json" },
       px_product(math.random(0, products - 1)))
   else -- mix: 7 product GETs, 2 saves of an existing product, 1 search in 10

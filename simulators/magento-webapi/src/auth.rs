@@ -10,6 +10,7 @@
 use sim_oauth1::{NonceCache, NonceLimits};
 
 use crate::errors::MResult;
+use crate::integrations::Integrations;
 use crate::oauth::{self, AccessToken, Consumer, OAuthRequest, OAuthStore, Policy};
 
 /// Who is calling, once authenticated.
@@ -34,15 +35,14 @@ pub enum Principal {
     Guest,
 }
 
-/// What a store knows about its callers.
+/// What a store knows about its callers: its bearer tokens, its integrations (the OAuth
+/// consumers and tokens, looked up through their indexes) and its OAuth rules.
 pub trait Credentials {
     /// The caller of a bearer token: an admin or customer token, an integration's
     /// access token where the version allows it, else a guest.
     fn bearer(&self, token: &str, now_unix: i64) -> Principal;
-    /// The integration whose consumer key this is.
-    fn consumer(&self, key: &str) -> Option<Consumer>;
-    /// The integration access token with this value.
-    fn access_token(&self, token: &str) -> Option<AccessToken>;
+    /// The store's integrations: the OAuth consumers and their access tokens.
+    fn integrations(&self) -> &Integrations;
     /// The OAuth checks of this store's version and settings ([`oauth::policy`]).
     fn oauth_policy(&self) -> Policy;
 }
@@ -103,11 +103,11 @@ struct Store<'a, C: Credentials> {
 
 impl<C: Credentials> OAuthStore for Store<'_, C> {
     fn consumer(&self, key: &str) -> Option<Consumer> {
-        self.creds.consumer(key)
+        self.creds.integrations().consumer(key)
     }
 
     fn token(&self, token: &str) -> Option<AccessToken> {
-        self.creds.access_token(token)
+        self.creds.integrations().access_token(token)
     }
 
     fn burn_nonce(&mut self, consumer_id: u64, nonce: &str, timestamp: i64, now: i64) -> bool {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sim_magento_webapi::auth::{Credentials, Principal};
 use sim_magento_webapi::errors::{MResult, MagentoError};
 use sim_magento_webapi::integrations::Integrations;
-use sim_magento_webapi::oauth::{self, AccessToken, Consumer, Policy};
+use sim_magento_webapi::oauth::{self, Policy};
 use sim_magento_webapi::request::version_tuple;
 
 use crate::state::{CategoryNode, Customer, Order, Product, Snapshot, State};
@@ -156,12 +156,8 @@ impl Credentials for Store {
         }
     }
 
-    fn consumer(&self, key: &str) -> Option<Consumer> {
-        self.integrations.consumer(key)
-    }
-
-    fn access_token(&self, token: &str) -> Option<AccessToken> {
-        self.integrations.access_token(token)
+    fn integrations(&self) -> &Integrations {
+        &self.integrations
     }
 
     fn oauth_policy(&self) -> Policy {

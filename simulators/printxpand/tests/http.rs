@@ -4,18 +4,19 @@
 //! does; the designer callback reaches a listener on loopback; `/__sim/state` shows the
 //! category tree and imports what it shows.
 
+mod common;
+
+use common::SEED_003;
+
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::routing::post;
 use replay::{Report, Transcript, no_tolerance};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use sim_core::{Clock, CoreConfig};
 use sim_printxpand::{PrintXpandHandle, PrintXpandSim, fixtures};
 use time::macros::datetime;
-
-const SEED_003: &str = include_str!("../../../fixtures/printxpand/transcripts/seed-003.json");
 
 async fn start() -> PrintXpandHandle {
     PrintXpandSim::start().await.expect("simulator starts")
@@ -54,26 +55,15 @@ async fn admin(sim: &PrintXpandHandle, method: &str, path: &str, body: Option<Va
     body
 }
 
-#[derive(Deserialize)]
-struct Order {
-    exchanges: Vec<After>,
-}
-
-#[derive(Deserialize)]
-struct After {
-    #[serde(default)]
-    after: Vec<usize>,
-}
-
 #[tokio::test]
 async fn every_example_of_the_seed_sent_signed_gets_the_seeds_answer() {
     let sim = start().await;
     let t = Transcript::parse(SEED_003);
-    let order: Order = serde_json::from_str(SEED_003).expect("transcript");
+    let after = common::after_lists();
     let mut report = Report::default();
     for (n, ex) in t.exchanges.iter().enumerate() {
         admin(&sim, "POST", "/reset", None).await;
-        for &before in &order.exchanges[n].after {
+        for &before in &after[n] {
             let earlier = &t.exchanges[before];
             let body = earlier.request.body.as_deref().unwrap_or("");
             let (status, got) =

@@ -2,24 +2,13 @@
 //! replayed through `batch::process`, each on a fresh fixture store after the exchanges
 //! its `after` field lists (see the transcript's notes).
 
+mod common;
+
+use common::SEED_003;
+
 use replay::{Report, Transcript, no_tolerance};
-use serde::Deserialize;
 use serde_json::Value;
 use sim_printxpand::{Kind, State, fixture, process};
-
-const SEED_003: &str = include_str!("../../../fixtures/printxpand/transcripts/seed-003.json");
-
-/// The field of this transcript the replay crate does not know.
-#[derive(Deserialize)]
-struct Order {
-    exchanges: Vec<After>,
-}
-
-#[derive(Deserialize)]
-struct After {
-    #[serde(default)]
-    after: Vec<usize>,
-}
 
 /// `/rest/V1/customer/create/` and `/V1/customer/create` → `CustomerCreate`.
 fn kind(target: &str) -> Kind {
@@ -39,12 +28,12 @@ fn send(state: &mut State, ex: &replay::Exchange) -> (u16, Value) {
 #[test]
 fn every_example_of_the_seed_answers_as_the_seed_shows() {
     let t = Transcript::parse(SEED_003);
-    let order: Order = serde_json::from_str(SEED_003).unwrap();
+    let after = common::after_lists();
     assert_eq!(t.exchanges.len(), 25, "the seed has 25 examples");
     let mut report = Report::default();
     for (n, ex) in t.exchanges.iter().enumerate() {
         let mut state = fixture();
-        for &before in &order.exchanges[n].after {
+        for &before in &after[n] {
             assert!(before < n, "#{n} is replayed after a later exchange");
             let earlier = &t.exchanges[before];
             let (status, body) = send(&mut state, earlier);

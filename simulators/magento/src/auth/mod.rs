@@ -9,20 +9,17 @@ pub use sim_magento_webapi::oauth;
 use crate::errors::{MResult, MagentoError};
 use crate::handlers::Principal;
 use crate::routes::{ANONYMOUS, SELF};
+use crate::state::Integrations;
 use crate::state::{State, TokenOwner};
-use oauth::{AccessToken, Consumer, Policy};
+use oauth::Policy;
 
 impl Credentials for State {
     fn bearer(&self, token: &str, now_unix: i64) -> Principal {
         bearer_principal(self, token, now_unix)
     }
 
-    fn consumer(&self, key: &str) -> Option<Consumer> {
-        self.integrations.consumer(key)
-    }
-
-    fn access_token(&self, token: &str) -> Option<AccessToken> {
-        self.integrations.access_token(token)
+    fn integrations(&self) -> &Integrations {
+        &self.integrations
     }
 
     fn oauth_policy(&self) -> Policy {
