@@ -106,14 +106,11 @@ async fn magento(w: &mut ContractWorld) -> StepResult {
                 "127.0.0.1:0".parse()?,
             )
             .await?;
-            let signer = handle.signer();
-            let sandbox = Sandbox {
-                platform: "magento",
-                base_url: handle.base_url().to_owned(),
-                auth: None,
-                _instance: Some(Instance::Magento(handle)),
-            };
-            (sandbox, Some(signer))
+            let (signer, url) = (handle.signer(), handle.base_url().to_owned());
+            (
+                Sandbox::running("magento", &url, Instance::Magento(handle)),
+                Some(signer),
+            )
         }
         Target::Serve => {
             let sandbox = served("magento", "CARTSIM_MAGENTO_URL", DEFAULT_SERVE_URL);

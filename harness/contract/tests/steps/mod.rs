@@ -93,6 +93,18 @@ pub(crate) struct Sandbox {
     pub(crate) _instance: Option<Instance>,
 }
 
+impl Sandbox {
+    /// An in-process instance at `base_url`, kept running for the scenario.
+    pub(crate) fn running(platform: &'static str, base_url: &str, instance: Instance) -> Self {
+        Sandbox {
+            platform,
+            base_url: base_url.to_owned(),
+            auth: None,
+            _instance: Some(instance),
+        }
+    }
+}
+
 /// An in-process simulator, held for its lifetime.
 #[derive(Debug)]
 #[expect(

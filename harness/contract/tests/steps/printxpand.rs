@@ -45,14 +45,11 @@ async fn printxpand(w: &mut ContractWorld) -> StepResult {
                 "127.0.0.1:0".parse()?,
             )
             .await?;
-            let signer = handle.signer();
-            let sandbox = Sandbox {
-                platform: "printxpand",
-                base_url: handle.base_url().to_owned(),
-                auth: None,
-                _instance: Some(Instance::PrintXpand(handle)),
-            };
-            (sandbox, Some(signer))
+            let (signer, url) = (handle.signer(), handle.base_url().to_owned());
+            (
+                Sandbox::running("printxpand", &url, Instance::PrintXpand(handle)),
+                Some(signer),
+            )
         }
         Target::Serve => (
             served("printxpand", "CARTSIM_PRINTXPAND_URL", DEFAULT_SERVE_URL),
