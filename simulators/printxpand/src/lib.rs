@@ -61,9 +61,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, MutexGuard};
 
 use axum::Router;
-use axum::routing::any;
+use axum::extract::State as AxState;
+use axum::routing::{any, get};
 use serde_json::{Value, json};
-use sim_core::{App, CoreConfig, Outbound, SimCore, SimHandle, Simulator, StateCell};
+use sim_core::{
+    AdminError, AdminJson, App, CoreConfig, Outbound, SimCore, SimHandle, Simulator, StateCell,
+};
 use sim_magento_webapi::auth::Nonces;
 
 /// What one lock guards: the store, and the OAuth nonces it has seen (not part of the
@@ -200,10 +203,31 @@ pub fn app(core: SimCore, fixture: Store) -> (App, Arc<PrintXpand>) {
         .route("/", any(http::entry))
         .route("/{*path}", any(http::entry))
         .with_state(px.clone());
+    let admin = Router::new()
+        .route("/settings", get(settings).put(set_settings))
+        .with_state(px.clone());
     let reports = px.clone();
-    let app = App::new(core, px.clone(), platform);
+    let app = App::new(core, px.clone(), platform).admin_routes(admin);
     let app = sim_magento_webapi::pipeline::mount(app, move || reports.next_report());
     (app, px)
+}
+
+/// `GET /__sim/settings`: the store's settings.
+async fn settings(AxState(px): AxState<Arc<PrintXpand>>) -> axum::Json<Value> {
+    axum::Json(serde_json::to_value(&px.lock().store.settings).unwrap_or(Value::Null))
+}
+
+/// `PUT /__sim/settings`: the whole settings object (the designer endpoint, bearer
+/// tokens, the Magento version, the OAuth skew), checked before it replaces the old one.
+async fn set_settings(
+    AxState(px): AxState<Arc<PrintXpand>>,
+    body: Result<AdminJson<Settings>, AdminError>,
+) -> Result<axum::Json<Value>, AdminError> {
+    let AdminJson(settings) = body?;
+    settings.validate().map_err(AdminError::bad_request)?;
+    let value = serde_json::to_value(&settings).unwrap_or(Value::Null);
+    px.lock().store.settings = settings;
+    Ok(axum::Json(value))
 }
 
 /// Starts PrintXpand instances in-process.

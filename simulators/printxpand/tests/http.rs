@@ -334,9 +334,12 @@ const DESIGNED: &str = r#"{"product": {
 async fn the_designer_callback_reaches_a_listener_on_loopback() {
     let sim = start().await;
     let (url, seen) = designer(r#"[{"response":"success"}]"#).await;
-    let mut doc = admin(&sim, "GET", "/state", None).await;
-    doc["settings"]["designer_endpoint"] = json!(url);
-    admin(&sim, "PUT", "/state", Some(doc)).await;
+    let mut settings = admin(&sim, "GET", "/settings", None).await;
+    settings["designer_endpoint"] = json!(url);
+    assert_eq!(
+        admin(&sim, "PUT", "/settings", Some(settings.clone())).await,
+        settings
+    );
 
     let (status, body) = signed(&sim, "POST", "/rest/V1/product/create/", DESIGNED).await;
     assert_eq!(status, 201, "{body}");
@@ -398,6 +401,42 @@ async fn a_designer_that_does_not_answer_success_is_retried_and_logged() {
         Some(2)
     );
     assert_eq!(seen.lock().expect("lock").len(), 2);
+}
+
+#[tokio::test]
+async fn bad_settings_are_refused_and_there_is_no_lifecycle() {
+    let sim = start().await;
+    let before = admin(&sim, "GET", "/settings", None).await;
+    let client = reqwest::Client::new();
+    for bad in [
+        json!({"designer_endpoint": "ftp://x"}),
+        json!({"oauth_max_future_skew_secs": -1}),
+        json!({"magento_version": "1.9.4"}),
+        json!({"no_such_setting": true}),
+    ] {
+        let resp = client
+            .put(format!("{}/__sim/settings", sim.base_url()))
+            .json(&bad)
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(resp.status().as_u16(), 400, "{bad}");
+    }
+    assert_eq!(admin(&sim, "GET", "/settings", None).await, before);
+    let resp = client
+        .put(format!("{}/__sim/lifecycle", sim.base_url()))
+        .json(&json!({"mode": "explicit"}))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(resp.status().as_u16(), 400);
+    let body: Value = resp.json().await.expect("JSON");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("printxpand has no lifecycle")),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -60,17 +60,15 @@ async fn printxpand(w: &mut ContractWorld) -> StepResult {
     install_signing(w, sandbox, signer).await
 }
 
-/// Sets one of the store's settings through `/__sim/state`.
+/// Sets one of the store's settings through `/__sim/settings`.
 async fn set_setting(w: &mut ContractWorld, name: &str, value: serde_json::Value) -> StepResult {
-    let mut doc = w.admin(Method::GET, "/__sim/state", None).await?;
-    let Some(settings) = doc
-        .get_mut("settings")
-        .and_then(serde_json::Value::as_object_mut)
-    else {
-        return Err(anyhow!("no settings in /__sim/state"));
+    let mut settings = w.admin(Method::GET, "/__sim/settings", None).await?;
+    let Some(fields) = settings.as_object_mut() else {
+        return Err(anyhow!("/__sim/settings is not an object"));
     };
-    settings.insert(name.to_owned(), value);
-    w.admin(Method::PUT, "/__sim/state", Some(doc)).await?;
+    fields.insert(name.to_owned(), value);
+    w.admin(Method::PUT, "/__sim/settings", Some(settings))
+        .await?;
     Ok(())
 }
 
