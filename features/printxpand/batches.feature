@@ -110,3 +110,7 @@ Feature: PrintXpand's batch endpoints, item by item, as the custom API documenta
     When I send GET /rest/V1/order/create/?order[1][order_id]=11003&order[1][sub_total]=5&order[1][shipping_address][name]=Q&order[1][design_id][]=7&order[1][item_price][]=5&order[1][item_qty][]=1
     Then the status is 200
     And the JSON at "/0/response/0/message" is "Order Created successfully!!"
+
+  @sim
+  Scenario: every example of the seed, sent signed, gets the seed's answer
+    Then every exchange of the transcript "fixtures/printxpand/transcripts/seed-003.json" gets its recorded answer

@@ -72,6 +72,11 @@ pub struct Exchange {
     /// This exchange's fidelity, overriding the transcript's.
     #[serde(default)]
     pub responses: Option<Fidelity>,
+    /// For transcripts whose exchanges are replayed each on a fresh store: the earlier
+    /// exchanges (by position) to replay first on the same store, because this one
+    /// depends on what they did (documentation examples that build on one another).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<usize>,
     /// The request.
     pub request: Request,
     /// The response.
@@ -218,6 +223,11 @@ impl Report {
             self.failures
                 .push(format!("{what}:\n  {}", diffs.join("\n  ")));
         }
+    }
+
+    /// The failures so far, one entry per exchange.
+    pub fn failures(&self) -> &[String] {
+        &self.failures
     }
 
     /// Panics with every failure, if there is any.

@@ -4,9 +4,7 @@
 //! does; the designer callback reaches a listener on loopback; `/__sim/state` shows the
 //! category tree and imports what it shows.
 
-mod common;
-
-use common::SEED_003;
+const SEED_003: &str = include_str!("../../../fixtures/printxpand/transcripts/seed-003.json");
 
 use std::sync::{Arc, Mutex};
 
@@ -59,11 +57,10 @@ async fn admin(sim: &PrintXpandHandle, method: &str, path: &str, body: Option<Va
 async fn every_example_of_the_seed_sent_signed_gets_the_seeds_answer() {
     let sim = start().await;
     let t = Transcript::parse(SEED_003);
-    let after = common::after_lists();
     let mut report = Report::default();
     for (n, ex) in t.exchanges.iter().enumerate() {
         admin(&sim, "POST", "/reset", None).await;
-        for &before in &after[n] {
+        for &before in &ex.after {
             let earlier = &t.exchanges[before];
             let body = earlier.request.body.as_deref().unwrap_or("");
             let (status, got) =

@@ -2,9 +2,7 @@
 //! replayed through `batch::process`, each on a fresh fixture store after the exchanges
 //! its `after` field lists (see the transcript's notes).
 
-mod common;
-
-use common::SEED_003;
+const SEED_003: &str = include_str!("../../../fixtures/printxpand/transcripts/seed-003.json");
 
 use replay::{Report, Transcript, no_tolerance};
 use serde_json::Value;
@@ -28,12 +26,11 @@ fn send(state: &mut State, ex: &replay::Exchange) -> (u16, Value) {
 #[test]
 fn every_example_of_the_seed_answers_as_the_seed_shows() {
     let t = Transcript::parse(SEED_003);
-    let after = common::after_lists();
     assert_eq!(t.exchanges.len(), 25, "the seed has 25 examples");
     let mut report = Report::default();
     for (n, ex) in t.exchanges.iter().enumerate() {
         let mut state = fixture();
-        for &before in &after[n] {
+        for &before in &ex.after {
             assert!(before < n, "#{n} is replayed after a later exchange");
             let earlier = &t.exchanges[before];
             let (status, body) = send(&mut state, earlier);

@@ -6,15 +6,16 @@
 
 use std::time::Duration;
 
-use anyhow::anyhow;
-use cucumber::given;
+use anyhow::{anyhow, bail, ensure};
+use cucumber::{given, then};
+use replay::{Exchange, Report, Transcript, no_tolerance};
 use reqwest::Method;
 use sim_core::{Clock, CoreConfig, WebhookConfig};
 use sim_printxpand::PrintXpandSim;
 
 use super::magento::{T0, install_signing, live, served};
 use super::webhooks::{Receiver, install};
-use super::{Instance, Sandbox, StepResult};
+use super::{Body, Instance, Outcome, Sandbox, StepResult};
 use crate::{ContractWorld, Target};
 
 /// Where `cartsim serve` runs PrintXpand unless `CARTSIM_PRINTXPAND_URL` says otherwise.
@@ -83,4 +84,58 @@ async fn designer(w: &mut ContractWorld, answer: String) -> StepResult {
 #[given("the store takes integration tokens as bearer tokens")]
 async fn integration_as_bearer(w: &mut ContractWorld) -> StepResult {
     set_setting(w, "integration_as_bearer", true.into()).await
+}
+
+/// Where the workspace is (transcripts are named from it).
+fn workspace_file(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+/// Replays every exchange, each on a fresh store (`POST /__sim/reset`) after the ones
+/// its `after` names, signed as the scenario signs, and compares the answers.
+#[then(expr = "every exchange of the transcript {string} gets its recorded answer")]
+async fn replay_transcript(w: &mut ContractWorld, path: String) -> StepResult {
+    let text = std::fs::read_to_string(workspace_file(&path))?;
+    let t: Transcript = serde_json::from_str(&text)?;
+    let mut report = Report::default();
+    for (n, ex) in t.exchanges.iter().enumerate() {
+        w.admin(Method::POST, "/__sim/reset", None).await?;
+        for &before in &ex.after {
+            let earlier = t
+                .exchanges
+                .get(before)
+                .ok_or_else(|| anyhow!("#{n} is to follow #{before}, which is not there"))?;
+            let (status, body) = send(w, earlier).await?;
+            report.check(
+                before,
+                earlier,
+                t.fidelity(earlier),
+                status,
+                &body,
+                &no_tolerance,
+            );
+        }
+        let (status, body) = send(w, ex).await?;
+        report.check(n, ex, t.fidelity(ex), status, &body, &no_tolerance);
+    }
+    ensure!(
+        report.failures().is_empty(),
+        "{} of {} exchanges differ:\n{}",
+        report.failures().len(),
+        t.exchanges.len(),
+        report.failures().join("\n")
+    );
+    Ok(())
+}
+
+/// Sends a recorded request with the scenario's headers and signing.
+async fn send(w: &ContractWorld, ex: &Exchange) -> anyhow::Result<(u16, serde_json::Value)> {
+    let method = Method::from_bytes(ex.request.method.as_bytes())?;
+    let body = ex.request.body.clone().map(Body::Raw);
+    match w.call(method, &ex.request.target, body, true).await? {
+        Outcome::Response { status, message } => Ok((status, message.json()?)),
+        other => bail!("{} {}: {other:?}", ex.request.method, ex.request.target),
+    }
 }
