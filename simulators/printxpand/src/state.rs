@@ -1,6 +1,7 @@
-//! The store: customers, categories (a tree), products and orders, each indexed by its
-//! id (customers also by e-mail), and the serialised form `/__sim/state` will show and
-//! import.
+//! The extension's data: customers, categories (a tree), products and orders, each
+//! indexed by its id (customers also by e-mail), with its plain-list form
+//! ([`Snapshot`]) and the category tree `/__sim/state` shows ([`CategoryNode`]; the
+//! whole document is `crate::store`'s).
 //!
 //! Ids are kept as text, the way the platform keys its maps: `"101"` and `101` name the
 //! same category. Each table keeps its rows in insertion order (so a dump reads the way
