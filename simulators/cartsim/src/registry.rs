@@ -89,6 +89,13 @@ pub static SIMULATORS: &[Entry] = &[
         build: build_printxpand,
     },
     Entry {
+        name: "tunetoo",
+        default_port: 8084,
+        port_flag: "tunetoo-port",
+        port_env: "CARTSIM_TUNETOO_PORT",
+        build: build_tunetoo,
+    },
+    Entry {
         name: "demo",
         default_port: 8089,
         port_flag: "demo-port",
@@ -128,6 +135,12 @@ fn build_printxpand(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
     let fixture = sim_printxpand::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
     let (app, px) = sim_printxpand::app(core, fixture);
     Ok(Built { app, sim: px })
+}
+
+fn build_tunetoo(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {
+    let fixture = sim_tunetoo::fixtures::load(setup.fixtures).map_err(|e| e.to_string())?;
+    let (app, tunetoo) = sim_tunetoo::app(core, fixture);
+    Ok(Built { app, sim: tunetoo })
 }
 
 fn build_demo(core: SimCore, setup: Setup<'_>) -> Result<Built, String> {

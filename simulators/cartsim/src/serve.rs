@@ -366,7 +366,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            r#"unknown simulator "nosuch" in --only (known: magento, snipcart, printxpand, demo)"#
+            r#"unknown simulator "nosuch" in --only (known: magento, snipcart, printxpand, tunetoo, demo)"#
         );
         let order: Vec<_> = select(&["demo".into(), "magento".into()])
             .unwrap()

@@ -275,7 +275,7 @@ fn an_unknown_simulator_in_only_fails_listing_the_known_names() {
     assert!(!status.success(), "exit {status}");
     assert_eq!(
         one_line(&sim.stderr()),
-        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, snipcart, printxpand, demo)"#
+        r#"cartsim: unknown simulator "nosuch" in --only (known: magento, snipcart, printxpand, tunetoo, demo)"#
     );
 }
 
@@ -415,6 +415,32 @@ fn serve_runs_printxpand_with_its_integration_on_the_banner() {
     assert_eq!(
         (status, &body["parameters"]["resources"]),
         (401, &json!("Magento_Sales::create"))
+    );
+    assert!(sim.terminate().success());
+}
+
+#[test]
+fn serve_runs_tunetoo_with_the_docs_key_on_the_banner() {
+    let cwd = TempDir::new("tunetoo");
+    let args = ["serve", "--only", "tunetoo", "--tunetoo-port", "0"];
+    let mut sim = cartsim(&args, &[], &cwd.0);
+    let (name, url, creds) = fields(&sim.next_line());
+    assert_eq!(name, "tunetoo");
+    assert_eq!(
+        creds,
+        [
+            "api_key=31938dd85ab5a2bfce57e9eexample",
+            "secret=bc69152203689725a73fc45example"
+        ]
+    );
+    // No signature: the docs' 401.
+    let (status, body) = get_json(&format!("{url}/v1/orders"));
+    assert_eq!(
+        (status, body),
+        (
+            401,
+            json!({"code": "error", "message": "Unauthorized", "data": {"status": 401}})
+        )
     );
     assert!(sim.terminate().success());
 }
