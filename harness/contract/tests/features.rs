@@ -33,7 +33,7 @@ const FEATURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../features");
 /// Feature folders (`features/<name>/`) that have a live target. `core` has none: it is
 /// sim-core's own contract, played through the demo service, which fakes no real
 /// service. A platform joins this list when its live credentials can be configured.
-const LIVE_FOLDERS: &[&str] = &["magento"];
+const LIVE_FOLDERS: &[&str] = &["magento", "printxpand", "tunetoo"];
 
 /// Where scenarios run; chosen once per run by `CARTSIM_TARGET`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +131,9 @@ pub(crate) struct ContractWorld {
     /// OAuth 1.0a signing of every platform request (`Given I am authenticated as the
     /// integration`), with the scenario's deliberate mistakes.
     pub(crate) oauth: Option<steps::magento::OAuthSigning>,
+    /// Tunetoo's signing of every platform request (`Given I am authenticated as the
+    /// shop`).
+    pub(crate) tunetoo: Option<steps::tunetoo::ShopSigning>,
 }
 
 impl ContractWorld {
@@ -143,6 +146,7 @@ impl ContractWorld {
             named: HashMap::new(),
             receiver: None,
             oauth: None,
+            tunetoo: None,
         }
     }
 }

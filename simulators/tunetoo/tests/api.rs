@@ -268,31 +268,55 @@ async fn register(sim: &TunetooHandle, target: &str, event: &str) -> Value {
     hook
 }
 
-/// The deliveries so far, settled: (event as registered, body), each signature checked.
+/// The deliveries so far, settled, in the order they were sent (the delivery log's;
+/// the listener may get them in another, as first attempts go out concurrently): the
+/// event as registered and the body, each signature checked, and the listener got the
+/// same bodies.
 async fn delivered(
     sim: &TunetooHandle,
     seen: &Mutex<Vec<(HeaderMap, Bytes)>>,
 ) -> Vec<(String, Value)> {
     let log = admin(sim, "GET", "/webhooks?wait_ms=5000", None).await;
     assert_eq!(log["settled"], json!(true));
-    let got = seen.lock().expect("lock").clone();
-    let events: Vec<String> = log["deliveries"]
+    let sent: Vec<(String, String)> = log["deliveries"]
         .as_array()
         .expect("deliveries")
         .iter()
-        .map(|d| d["event"].as_str().unwrap_or_default().to_owned())
+        .map(|d| {
+            assert_eq!(d["state"], json!("delivered"));
+            let body = d["body"].as_str().unwrap_or_default().to_owned();
+            let sig = d["headers"]["x-tunetoo-signature"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                auth::verify(SECRET, body.as_bytes(), sig),
+                "signature of {body}"
+            );
+            (d["event"].as_str().unwrap_or_default().to_owned(), body)
+        })
         .collect();
-    assert_eq!(got.len(), events.len());
-    got.iter()
-        .zip(events)
-        .map(|((headers, body), event)| {
+    let mut received: Vec<String> = seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(headers, body)| {
             let sig = headers
                 .get(SIGNATURE_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .expect("signed");
-            assert!(auth::verify(SECRET, body, sig), "signature of {event}");
-            (event, serde_json::from_slice(body).expect("JSON"))
+            assert!(auth::verify(SECRET, body, sig), "received signature");
+            String::from_utf8_lossy(body).into_owned()
         })
+        .collect();
+    let mut bodies: Vec<String> = sent.iter().map(|(_, b)| b.clone()).collect();
+    received.sort();
+    bodies.sort();
+    assert_eq!(
+        received, bodies,
+        "the listener got what the log says was sent"
+    );
+    sent.into_iter()
+        .map(|(event, body)| (event, serde_json::from_str(&body).expect("JSON")))
         .collect()
 }
 

@@ -8,6 +8,7 @@
 //! - [`magento`]: starting Magento, OAuth 1.0a signing and its deliberate mistakes, tokens.
 //! - [`snipcart`]: starting Snipcart, its Basic keys, its webhook settings.
 //! - [`printxpand`]: starting PrintXpand (OAuth as Magento's), its designer endpoint.
+//! - [`tunetoo`]: starting Tunetoo, signing each request's body with the shop's secret.
 //!
 //! Shared here: the [`Sandbox`] a Background step starts, the [`Outcome`] of the last
 //! call, the `{method}` and `{path}` parameters, `{name}` interpolation, and the one HTTP
@@ -19,6 +20,7 @@ pub(crate) mod magento;
 pub(crate) mod printxpand;
 pub(crate) mod sim;
 pub(crate) mod snipcart;
+pub(crate) mod tunetoo;
 pub(crate) mod webhooks;
 
 use std::collections::HashMap;
@@ -120,6 +122,8 @@ pub(crate) enum Instance {
     Snipcart(sim_snipcart::SnipcartHandle),
     /// A PrintXpand store.
     PrintXpand(sim_printxpand::PrintXpandHandle),
+    /// A Tunetoo shop.
+    Tunetoo(sim_tunetoo::TunetooHandle),
 }
 
 /// A message: status line aside, what a response or a received webhook carries.
@@ -281,6 +285,12 @@ impl ContractWorld {
     ) -> anyhow::Result<Outcome> {
         let url = format!("{}{path}", self.sandbox()?.base_url);
         let method_text = method.as_str().to_owned();
+        // The exact bytes sent: Tunetoo signs them.
+        let bytes: Option<Vec<u8>> = match body {
+            None => None,
+            Some(Body::Json(v)) => Some(serde_json::to_vec(&v)?),
+            Some(Body::Raw(text)) => Some(text.into_bytes()),
+        };
         let mut req = client().request(method, &url);
         let mut has_content_type = false;
         if scenario_headers {
@@ -291,17 +301,18 @@ impl ContractWorld {
             if let Some(oauth) = self.oauth.as_ref().filter(|o| o.active) {
                 req = req.header("authorization", oauth.header(&method_text, &url));
             }
-        }
-        req = match body {
-            None => req,
-            Some(Body::Json(v)) => req.json(&v),
-            Some(Body::Raw(text)) => {
-                if !has_content_type {
-                    req = req.header("content-type", "application/json");
+            if let Some(shop) = self.tunetoo.as_ref().filter(|s| s.active) {
+                for (k, v) in shop.headers(&method_text, bytes.as_deref().unwrap_or_default()) {
+                    req = req.header(k, v);
                 }
-                req.body(text)
             }
-        };
+        }
+        if let Some(bytes) = bytes {
+            if !has_content_type {
+                req = req.header("content-type", "application/json");
+            }
+            req = req.body(bytes);
+        }
         Ok(match req.send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
