@@ -341,6 +341,8 @@ pub struct State {
     orders: BTreeMap<u64, Order>,
     /// (shop, created date, order id): the list and its date filter.
     by_shop_date: BTreeSet<(u64, Date, u64)>,
+    /// (shop, status, created date, order id): the status filter, with or without a date.
+    by_shop_status: BTreeSet<(u64, Status, Date, u64)>,
     webhooks: BTreeMap<u64, Webhook>,
     /// Personalisation (variant colour and files) → design number.
     designs: HashMap<String, u64>,
@@ -560,18 +562,32 @@ impl State {
         self.orders.get(&id).ok_or_else(|| order_not_found(id))
     }
 
-    /// `shop`'s orders, oldest first, created on `date` if given, in `status` if given.
+    /// `shop`'s orders, oldest first, created on `date` if given, in `status` if given:
+    /// one index range either way, never the whole table.
     pub fn orders(&self, shop: u64, date: Option<Date>, status: Option<Status>) -> Vec<&Order> {
-        let range = match date {
-            Some(d) => (shop, d, 0)..=(shop, d, u64::MAX),
-            None => (shop, Date::MIN, 0)..=(shop, Date::MAX, u64::MAX),
+        let ids: Vec<u64> = match (status, date) {
+            (Some(st), Some(d)) => self
+                .by_shop_status
+                .range((shop, st, d, 0)..=(shop, st, d, u64::MAX))
+                .map(|k| k.3)
+                .collect(),
+            (Some(st), None) => self
+                .by_shop_status
+                .range((shop, st, Date::MIN, 0)..=(shop, st, Date::MAX, u64::MAX))
+                .map(|k| k.3)
+                .collect(),
+            (None, Some(d)) => self
+                .by_shop_date
+                .range((shop, d, 0)..=(shop, d, u64::MAX))
+                .map(|k| k.2)
+                .collect(),
+            (None, None) => self
+                .by_shop_date
+                .range((shop, Date::MIN, 0)..=(shop, Date::MAX, u64::MAX))
+                .map(|k| k.2)
+                .collect(),
         };
-        let mut out: Vec<&Order> = self
-            .by_shop_date
-            .range(range)
-            .filter_map(|(_, _, id)| self.orders.get(id))
-            .filter(|o| status.is_none_or(|s| o.status == s))
-            .collect();
+        let mut out: Vec<&Order> = ids.iter().filter_map(|id| self.orders.get(id)).collect();
         out.sort_by_key(|o| o.id);
         out
     }
@@ -720,6 +736,8 @@ impl State {
             tax_cents: tax,
         };
         self.by_shop_date.insert((shop, now.date(), id));
+        self.by_shop_status
+            .insert((shop, Status::AwaitingPayment, now.date(), id));
         self.orders.insert(id, order);
         Ok((id, vec![stock_event(&moved)]))
     }
@@ -740,6 +758,9 @@ impl State {
             )));
         }
         let changed = order.status != to;
+        let key = (order.shop, order.status, order.created_at.date(), order.id);
+        self.by_shop_status.remove(&key);
+        self.by_shop_status.insert((key.0, to, key.2, key.3));
         order.status = to;
         order.updated_at = now;
         let shop = order.shop;

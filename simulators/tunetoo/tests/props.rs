@@ -122,6 +122,12 @@ proptest! {
                 }
             }
         }
+        // The status index agrees with the orders.
+        for st in [Status::AwaitingPayment, Status::InProcess, Status::PartiallyFulfilled, Status::Fulfilled, Status::Cancelled] {
+            let indexed: Vec<u64> = state.orders(1, Some(T0.date()), Some(st)).iter().map(|o| o.id).collect();
+            let scanned: Vec<u64> = state.orders(1, None, None).iter().filter(|o| o.status == st).map(|o| o.id).collect();
+            prop_assert_eq!(indexed, scanned);
+        }
         // Stock adds up: what is not cancelled is taken.
         let taken: i64 = ids
             .iter()
