@@ -2,7 +2,8 @@
 --
 --   LOAD_MODE    get | oauth | post | search | mix (Magento);
 --                sc-get | sc-put | sc-list (Snipcart);
---                px-get | px-post | px-oauth | px-customers (PrintXpand)
+--                px-get | px-post | px-oauth | px-customers (PrintXpand);
+--                tt-get | tt-post (Tunetoo)
 --   LOAD_AUTH    Snipcart: the whole Authorization header (Basic)
 --   LOAD_TOKEN   admin bearer token (every mode but oauth)
 --   LOAD_SKU     the SKU of `get`
@@ -16,6 +17,9 @@
 --                pick from)
 --   LOAD_PATH    `px-get`: the path and query of the GET
 --   LOAD_BATCH   `px-customers`: customers per request
+--   LOAD_KEY, LOAD_SIG  Tunetoo: the shop's key and the signature of the request (of
+--                `[]` for `tt-get`, of LOAD_BODY for `tt-post`)
+--   LOAD_BODY    `tt-post`: the order, sent as it was signed
 --
 -- Run with one thread (-t1): a count-bounded run stops wrk early by sending it SIGINT
 -- from the thread that finished. done() prints one `RESULT {json}` line.
@@ -47,6 +51,11 @@ local basic_json = { ["Authorization"] = os.getenv("LOAD_AUTH") or "", ["Accept"
 local json_headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
 local batch = tonumber(os.getenv("LOAD_BATCH") or "100")
+-- Tunetoo: one signature serves every request with the same bytes.
+local tunetoo = { ["X-TUNETOO-API-KEY"] = os.getenv("LOAD_KEY") or "",
+                  ["X-TUNETOO-SIGNATURE"] = os.getenv("LOAD_SIG") or "",
+                  ["Content-Type"] = "application/json" }
+local tt_body = os.getenv("LOAD_BODY") or ""
 
 -- PrintXpand: one product of a product/create batch, id 1000000 + i, in category 1001.
 local function px_product(i)
@@ -141,6 +150,10 @@ local function next_request()
       string.format('{"inventoryManagementMethod":"Single","stock":%d}', n % 1000))
   elseif mode == "sc-list" then
     return wrk.format("GET", "/api/products", basic)
+  elseif mode == "tt-get" then
+    return wrk.format("GET", os.getenv("LOAD_PATH"), tunetoo)
+  elseif mode == "tt-post" then
+    return wrk.format("POST", "/v1/orders", tunetoo, tt_body)
   elseif mode == "px-get" then
     return wrk.format("GET", os.getenv("LOAD_PATH"), bearer)
   elseif mode == "px-post" then

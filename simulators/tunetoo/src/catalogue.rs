@@ -64,7 +64,7 @@ pub struct VariantRef {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     products: Vec<Product>,
-    variants: HashMap<String, VariantRef>,
+    variants: HashMap<String, VariantRef, foldhash::fast::RandomState>,
     /// Variant SKUs in catalogue order.
     order: Vec<String>,
 }
@@ -103,7 +103,7 @@ impl Catalogue {
     /// The catalogue of `products`, checked: model SKUs unique and made of letters and
     /// digits, colour SKUs digits, no variant SKU twice.
     pub fn new(products: Vec<Product>) -> Result<Catalogue, String> {
-        let mut variants = HashMap::new();
+        let mut variants = HashMap::with_hasher(foldhash::fast::RandomState::default());
         let mut order = Vec::new();
         let mut models = std::collections::HashSet::new();
         for (p, product) in products.iter().enumerate() {

@@ -73,8 +73,8 @@ impl TunetooError {
 }
 
 /// `body` as `application/json; charset=UTF-8`.
-pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut res = (status, body).into_response();
+pub(crate) fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
+    let mut res = (status, body.into()).into_response();
     res.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=UTF-8"),

@@ -59,6 +59,13 @@ fn authenticate(state: &State, headers: &HeaderMap, method: &Method, body: &[u8]
     }
 }
 
+/// What an API call answers: a value, or JSON already written.
+enum Reply {
+    Json(Value),
+    Bytes(Vec<u8>),
+    Shared(Arc<[u8]>),
+}
+
 impl Tunetoo {
     /// Runs an API call under one lock: authentication, then `f`, which answers the
     /// JSON and the events to send; those go out after the lock is released.
@@ -67,7 +74,7 @@ impl Tunetoo {
         headers: &HeaderMap,
         method: &Method,
         body: &[u8],
-        f: impl FnOnce(&mut State, u64) -> TResult<(Value, Vec<Event>)>,
+        f: impl FnOnce(&mut State, u64) -> TResult<(Reply, Vec<Event>)>,
     ) -> Response {
         let result = {
             let mut state = self.lock();
@@ -76,12 +83,16 @@ impl Tunetoo {
                 .map(|(value, events)| (value, self.outbound(&state, &events)))
         };
         match result {
-            Ok((value, outbound)) => {
+            Ok((reply, outbound)) => {
                 self.send(outbound);
-                json_response(
-                    StatusCode::OK,
-                    serde_json::to_vec(&value).unwrap_or_default(),
-                )
+                match reply {
+                    Reply::Json(value) => json_response(
+                        StatusCode::OK,
+                        serde_json::to_vec(&value).unwrap_or_default(),
+                    ),
+                    Reply::Bytes(bytes) => json_response(StatusCode::OK, bytes),
+                    Reply::Shared(bytes) => json_response(StatusCode::OK, Bytes::from_owner(bytes)),
+                }
             }
             Err(e) => e.into_response(),
         }
@@ -100,7 +111,7 @@ async fn products(
     body: Bytes,
 ) -> Response {
     t.api(&headers, &method, &body, |state, _| {
-        Ok((render::products(state), Vec::new()))
+        Ok((Reply::Shared(state.products_json()), Vec::new()))
     })
 }
 
@@ -139,12 +150,11 @@ async fn list_orders(
 ) -> Response {
     t.api(&headers, &method, &body, |state, shop| {
         let (date, status) = order_filters(query.as_deref())?;
-        let orders: Vec<Value> = state
-            .orders(shop, date, status)
-            .into_iter()
-            .map(render::order)
-            .collect();
-        Ok((Value::Array(orders), Vec::new()))
+        let orders = state.orders(shop, date, status);
+        Ok((
+            Reply::Bytes(render::orders_bytes(orders.into_iter())),
+            Vec::new(),
+        ))
     })
 }
 
@@ -157,7 +167,10 @@ async fn get_order(
 ) -> Response {
     t.api(&headers, &method, &body, |state, shop| {
         let id = id(&raw, "Order")?;
-        Ok((render::order(state.order(shop, id)?), Vec::new()))
+        Ok((
+            Reply::Bytes(render::order_bytes(state.order(shop, id)?)),
+            Vec::new(),
+        ))
     })
 }
 
@@ -171,7 +184,10 @@ async fn create_order(
     t.api(&headers, &method, &body, |state, shop| {
         let input = OrderInput::bind(&body)?;
         let (id, events) = state.create_order(shop, input, now)?;
-        Ok((render::order(state.order(shop, id)?), events))
+        Ok((
+            Reply::Bytes(render::order_bytes(state.order(shop, id)?)),
+            events,
+        ))
     })
 }
 
@@ -187,7 +203,7 @@ async fn list_webhooks(
 ) -> Response {
     t.api(&headers, &method, &body, |state, shop| {
         let list: Vec<Value> = state.webhooks(shop).map(webhook_json).collect();
-        Ok((Value::Array(list), Vec::new()))
+        Ok((Reply::Json(Value::Array(list)), Vec::new()))
     })
 }
 
@@ -200,7 +216,10 @@ async fn get_webhook(
 ) -> Response {
     t.api(&headers, &method, &body, |state, shop| {
         let id = id(&raw, "Webhook")?;
-        Ok((webhook_json(state.webhook(shop, id)?), Vec::new()))
+        Ok((
+            Reply::Json(webhook_json(state.webhook(shop, id)?)),
+            Vec::new(),
+        ))
     })
 }
 
@@ -213,7 +232,10 @@ async fn delete_webhook(
 ) -> Response {
     t.api(&headers, &method, &body, |state, shop| {
         let id = id(&raw, "Webhook")?;
-        Ok((webhook_json(&state.delete_webhook(shop, id)?), Vec::new()))
+        Ok((
+            Reply::Json(webhook_json(&state.delete_webhook(shop, id)?)),
+            Vec::new(),
+        ))
     })
 }
 
@@ -242,7 +264,7 @@ async fn create_webhook(
                 )
             })?;
         let w = state.add_webhook(shop, target.to_owned(), event.to_owned());
-        Ok((webhook_json(&w), Vec::new()))
+        Ok((Reply::Json(webhook_json(&w)), Vec::new()))
     })
 }
 

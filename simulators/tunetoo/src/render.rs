@@ -4,7 +4,9 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::state::{Fulfillment, Order, State};
+use serde::Serialize;
+
+use crate::state::{Address, Fulfillment, Order, Shipped, State};
 
 /// `2018-03-26T17:41:36`, as the seed writes `created_at`.
 pub fn datetime(at: OffsetDateTime) -> String {
@@ -22,59 +24,140 @@ pub fn date_space_time(at: OffsetDateTime) -> String {
     .unwrap_or_default()
 }
 
-fn money(cents: i64) -> Value {
-    json!(cents as f64 / 100.0)
+fn money(cents: i64) -> f64 {
+    cents as f64 / 100.0
 }
 
-fn shipment(f: &Fulfillment) -> Value {
-    json!({
-        "tracking_url": f.tracking_url,
-        "tracking_number": f.tracking_number,
-        "company": f.company,
-        "date": date_space_time(f.date),
-        "products": f.products.iter().map(|p| json!({
-            "id": p.id, "quantity": p.quantity, "sku": p.sku,
-        })).collect::<Vec<_>>(),
-    })
+/// A shipment as the API shows it.
+#[derive(Serialize)]
+struct ShipmentView<'a> {
+    tracking_url: &'a str,
+    tracking_number: &'a str,
+    company: &'a str,
+    date: String,
+    products: &'a [Shipped],
+}
+
+impl<'a> From<&'a Fulfillment> for ShipmentView<'a> {
+    fn from(f: &'a Fulfillment) -> Self {
+        ShipmentView {
+            tracking_url: &f.tracking_url,
+            tracking_number: &f.tracking_number,
+            company: &f.company,
+            date: date_space_time(f.date),
+            products: &f.products,
+        }
+    }
+}
+
+/// Orders made through the API carry no billing address: every example shows it blank.
+#[derive(Serialize)]
+struct BlankBilling {
+    first_name: &'static str,
+    last_name: &'static str,
+    company: &'static str,
+    address1: &'static str,
+    address2: &'static str,
+    city: &'static str,
+    country: &'static str,
+    country_code: Option<&'static str>,
+    zip: &'static str,
+}
+
+const BLANK_BILLING: BlankBilling = BlankBilling {
+    first_name: "",
+    last_name: "",
+    company: "",
+    address1: "",
+    address2: "",
+    city: "",
+    country: "",
+    country_code: None,
+    zip: "",
+};
+
+#[derive(Serialize)]
+struct ItemView<'a> {
+    id: u64,
+    external: &'a Value,
+    quantity: i64,
+    price: f64,
+    sku_base: &'a str,
+    sku: &'a str,
+}
+
+#[derive(Serialize)]
+struct PriceView {
+    subtotal: f64,
+    shipping: f64,
+    tax: f64,
+    total: f64,
+}
+
+/// An order as `GET /v1/orders/{id}` shows it, written straight to JSON.
+#[derive(Serialize)]
+struct OrderView<'a> {
+    id: u64,
+    external: &'a Value,
+    status: &'static str,
+    created_at: String,
+    updated_at: String,
+    fulfillments: Vec<ShipmentView<'a>>,
+    shipping_address: &'a Address,
+    billing_address: BlankBilling,
+    items: Vec<ItemView<'a>>,
+    price: PriceView,
+    currency: &'static str,
+}
+
+impl<'a> From<&'a Order> for OrderView<'a> {
+    fn from(o: &'a Order) -> Self {
+        OrderView {
+            id: o.id,
+            external: &o.external,
+            status: o.status.as_str(),
+            created_at: datetime(o.created_at),
+            updated_at: datetime(o.updated_at),
+            fulfillments: o.fulfillments.iter().map(ShipmentView::from).collect(),
+            shipping_address: &o.shipping_address,
+            billing_address: BLANK_BILLING,
+            items: o
+                .items
+                .iter()
+                .map(|i| ItemView {
+                    id: i.id,
+                    external: &i.external,
+                    quantity: i.quantity,
+                    price: money(i.price_cents),
+                    sku_base: &i.sku_base,
+                    sku: &i.sku,
+                })
+                .collect(),
+            price: PriceView {
+                subtotal: money(o.subtotal_cents),
+                shipping: money(o.shipping_cents),
+                tax: money(o.tax_cents),
+                total: money(o.total_cents()),
+            },
+            currency: "EUR",
+        }
+    }
 }
 
 /// An order as `GET /v1/orders/{id}` shows it.
 pub fn order(o: &Order) -> Value {
-    let a = &o.shipping_address;
-    json!({
-        "id": o.id,
-        "external": o.external,
-        "status": o.status.as_str(),
-        "created_at": datetime(o.created_at),
-        "updated_at": datetime(o.updated_at),
-        "fulfillments": o.fulfillments.iter().map(shipment).collect::<Vec<_>>(),
-        "shipping_address": {
-            "first_name": a.first_name, "last_name": a.last_name, "company": a.company,
-            "address1": a.address1, "address2": a.address2, "city": a.city,
-            "country": a.country, "country_code": a.country_code, "zip": a.zip,
-            "phone": a.phone, "email": a.email,
-        },
-        // Orders made through the API carry no billing address: the seed shows it blank.
-        "billing_address": {
-            "first_name": "", "last_name": "", "company": "", "address1": "", "address2": "",
-            "city": "", "country": "", "country_code": null, "zip": "",
-        },
-        "items": o.items.iter().map(|i| json!({
-            "id": i.id,
-            "external": i.external,
-            "quantity": i.quantity,
-            "price": money(i.price_cents),
-            "sku_base": i.sku_base,
-            "sku": i.sku,
-        })).collect::<Vec<_>>(),
-        "price": {
-            "subtotal": money(o.subtotal_cents),
-            "shipping": money(o.shipping_cents),
-            "tax": money(o.tax_cents),
-            "total": money(o.total_cents()),
-        },
-        "currency": "EUR",
-    })
+    serde_json::to_value(OrderView::from(o)).unwrap_or(Value::Null)
+}
+
+/// [`order`]'s JSON text, written without an intermediate value.
+pub fn order_bytes(o: &Order) -> Vec<u8> {
+    serde_json::to_vec(&OrderView::from(o)).unwrap_or_default()
+}
+
+/// A list of orders' JSON text.
+pub fn orders_bytes<'a>(list: impl Iterator<Item = &'a Order>) -> Vec<u8> {
+    let views: Vec<OrderView<'a>> = list.map(OrderView::from).collect();
+    serde_json::to_vec(&views).unwrap_or_default()
 }
 
 /// `order_fulfilled`'s payload: the order's id and external reference, and the
@@ -83,7 +166,7 @@ pub fn fulfillment(f: Option<&Fulfillment>, order: u64, external: &Value) -> Val
     json!({
         "id": order,
         "external": external,
-        "fulfillment": f.map(shipment),
+        "fulfillment": f.map(ShipmentView::from),
     })
 }
 

@@ -345,11 +345,13 @@ pub struct State {
     by_shop_status: BTreeSet<(u64, Status, Date, u64)>,
     webhooks: BTreeMap<u64, Webhook>,
     /// Personalisation (variant colour and files) → design number.
-    designs: HashMap<String, u64>,
+    designs: HashMap<String, u64, foldhash::fast::RandomState>,
     /// Counters.
     pub next: Next,
     /// Orders to fulfil when the timed progression says so.
     pub pending: TimedQueue<u64>,
+    /// `GET /v1/products`' JSON, until a variant goes in or out of stock.
+    products_json: Option<std::sync::Arc<[u8]>>,
 }
 
 impl PartialEq for State {
@@ -534,6 +536,27 @@ impl State {
             .unwrap_or(self.settings.default_stock)
     }
 
+    /// `GET /v1/products`' JSON, rendered once until a variant goes in or out of stock.
+    pub fn products_json(&mut self) -> std::sync::Arc<[u8]> {
+        if let Some(json) = &self.products_json {
+            return json.clone();
+        }
+        let json: std::sync::Arc<[u8]> = std::sync::Arc::from(
+            serde_json::to_vec(&crate::render::products(self)).unwrap_or_default(),
+        );
+        self.products_json = Some(json.clone());
+        json
+    }
+
+    /// Records a variant's new stock, forgetting the rendered catalogue when the variant
+    /// went in or out of stock.
+    fn put_stock(&mut self, sku: &str, stock: i64) {
+        if (self.stock(sku) > 0) != (stock > 0) {
+            self.products_json = None;
+        }
+        self.stock.insert(sku.to_owned(), stock);
+    }
+
     /// Sets a variant's stock; the `stock_updated` event when it changed.
     pub fn set_stock(&mut self, sku: &str, stock: i64) -> TResult<Option<Event>> {
         if self.catalogue.variant(sku).is_none() {
@@ -545,7 +568,7 @@ impl State {
             ));
         }
         let before = self.stock(sku);
-        self.stock.insert(sku.to_owned(), stock);
+        self.put_stock(sku, stock);
         Ok((before != stock).then(|| stock_event(&[(sku.to_owned(), stock)])))
     }
 
@@ -711,7 +734,7 @@ impl State {
             });
         }
         for (sku, left) in &moved {
-            self.stock.insert(sku.clone(), *left);
+            self.put_stock(sku, *left);
         }
         let shipping = if subtotal >= self.settings.free_shipping_from_cents {
             0
@@ -897,7 +920,7 @@ impl State {
             })
             .collect();
         for (sku, n) in &moved {
-            self.stock.insert(sku.clone(), *n);
+            self.put_stock(sku, *n);
         }
         events.push(stock_event(&moved));
         Ok(events)
