@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State as AxState};
+use axum::extract::{FromRequest, Path, RawQuery, Request, State as AxState};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -59,6 +59,35 @@ fn authenticate(state: &State, headers: &HeaderMap, method: &Method, body: &[u8]
     }
 }
 
+/// A platform request as the handlers need it: verb, headers and the body's bytes (the
+/// core middleware has already buffered it within the limit).
+pub(crate) struct Call {
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|_| TunetooError::TooLarge.into_response())?;
+        Ok(Call {
+            method: parts.method,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+/// What an API call answers, with no events: a value, or JSON already written.
+fn reply(r: Reply) -> TResult<(Reply, Vec<Event>)> {
+    Ok((r, Vec::new()))
+}
+
 /// What an API call answers: a value, or JSON already written.
 enum Reply {
     Json(Value),
@@ -71,14 +100,12 @@ impl Tunetoo {
     /// JSON and the events to send; those go out after the lock is released.
     fn api(
         &self,
-        headers: &HeaderMap,
-        method: &Method,
-        body: &[u8],
+        call: &Call,
         f: impl FnOnce(&mut State, u64) -> TResult<(Reply, Vec<Event>)>,
     ) -> Response {
         let result = {
             let mut state = self.lock();
-            authenticate(&state, headers, method, body)
+            authenticate(&state, &call.headers, &call.method, &call.body)
                 .and_then(|shop| f(&mut state, shop))
                 .map(|(value, events)| (value, self.outbound(&state, &events)))
         };
@@ -104,14 +131,9 @@ fn id(raw: &str, what: &str) -> TResult<u64> {
         .map_err(|_| TunetooError::NotFound(format!("{what} {raw} not found")))
 }
 
-async fn products(
-    AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    t.api(&headers, &method, &body, |state, _| {
-        Ok((Reply::Shared(state.products_json()), Vec::new()))
+async fn products(AxState(t): AxState<Arc<Tunetoo>>, call: Call) -> Response {
+    t.api(&call, |state, _| {
+        reply(Reply::Shared(state.products_json()))
     })
 }
 
@@ -143,46 +165,31 @@ fn order_filters(query: Option<&str>) -> TResult<(Option<Date>, Option<Status>)>
 
 async fn list_orders(
     AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    call: Call,
 ) -> Response {
-    t.api(&headers, &method, &body, |state, shop| {
+    t.api(&call, |state, shop| {
         let (date, status) = order_filters(query.as_deref())?;
         let orders = state.orders(shop, date, status);
-        Ok((
-            Reply::Bytes(render::orders_bytes(orders.into_iter())),
-            Vec::new(),
-        ))
+        reply(Reply::Bytes(render::orders_bytes(orders.into_iter())))
     })
 }
 
 async fn get_order(
     AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
     Path(raw): Path<String>,
-    body: Bytes,
+    call: Call,
 ) -> Response {
-    t.api(&headers, &method, &body, |state, shop| {
+    t.api(&call, |state, shop| {
         let id = id(&raw, "Order")?;
-        Ok((
-            Reply::Bytes(render::order_bytes(state.order(shop, id)?)),
-            Vec::new(),
-        ))
+        reply(Reply::Bytes(render::order_bytes(state.order(shop, id)?)))
     })
 }
 
-async fn create_order(
-    AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn create_order(AxState(t): AxState<Arc<Tunetoo>>, call: Call) -> Response {
     let now = t.core.clock.now();
-    t.api(&headers, &method, &body, |state, shop| {
-        let input = OrderInput::bind(&body)?;
+    t.api(&call, |state, shop| {
+        let input = OrderInput::bind(&call.body)?;
         let (id, events) = state.create_order(shop, input, now)?;
         Ok((
             Reply::Bytes(render::order_bytes(state.order(shop, id)?)),
@@ -195,58 +202,38 @@ fn webhook_json(w: &crate::state::Webhook) -> Value {
     json!({"id": w.id, "target": w.target, "event": w.event})
 }
 
-async fn list_webhooks(
-    AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    t.api(&headers, &method, &body, |state, shop| {
+async fn list_webhooks(AxState(t): AxState<Arc<Tunetoo>>, call: Call) -> Response {
+    t.api(&call, |state, shop| {
         let list: Vec<Value> = state.webhooks(shop).map(webhook_json).collect();
-        Ok((Reply::Json(Value::Array(list)), Vec::new()))
+        reply(Reply::Json(Value::Array(list)))
     })
 }
 
 async fn get_webhook(
     AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
     Path(raw): Path<String>,
-    body: Bytes,
+    call: Call,
 ) -> Response {
-    t.api(&headers, &method, &body, |state, shop| {
+    t.api(&call, |state, shop| {
         let id = id(&raw, "Webhook")?;
-        Ok((
-            Reply::Json(webhook_json(state.webhook(shop, id)?)),
-            Vec::new(),
-        ))
+        reply(Reply::Json(webhook_json(state.webhook(shop, id)?)))
     })
 }
 
 async fn delete_webhook(
     AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
     Path(raw): Path<String>,
-    body: Bytes,
+    call: Call,
 ) -> Response {
-    t.api(&headers, &method, &body, |state, shop| {
+    t.api(&call, |state, shop| {
         let id = id(&raw, "Webhook")?;
-        Ok((
-            Reply::Json(webhook_json(&state.delete_webhook(shop, id)?)),
-            Vec::new(),
-        ))
+        reply(Reply::Json(webhook_json(&state.delete_webhook(shop, id)?)))
     })
 }
 
-async fn create_webhook(
-    AxState(t): AxState<Arc<Tunetoo>>,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    t.api(&headers, &method, &body, |state, shop| {
-        let v: Value = serde_json::from_slice(&body)
+async fn create_webhook(AxState(t): AxState<Arc<Tunetoo>>, call: Call) -> Response {
+    t.api(&call, |state, shop| {
+        let v: Value = serde_json::from_slice(&call.body)
             .map_err(|_| TunetooError::BadRequest("The body is not valid JSON".into()))?;
         let target = v
             .get("target")
@@ -264,7 +251,7 @@ async fn create_webhook(
                 )
             })?;
         let w = state.add_webhook(shop, target.to_owned(), event.to_owned());
-        Ok((Reply::Json(webhook_json(&w)), Vec::new()))
+        reply(Reply::Json(webhook_json(&w)))
     })
 }
 

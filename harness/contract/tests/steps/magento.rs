@@ -19,12 +19,11 @@ use sim_magento::{MagentoSim, Options};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use super::{Instance, Sandbox, StepResult, client};
+use super::{Instance, Sandbox, StepResult, client, credential};
 use crate::{ContractWorld, Target};
 
 /// The instant every Magento scenario starts at (the seed trace's first request).
 pub(crate) const T0: OffsetDateTime = datetime!(2025-07-21 20:49:08 UTC);
-const T0_TEXT: &str = "2025-07-21T20:49:08Z";
 
 /// Where `cartsim serve` runs Magento unless `CARTSIM_MAGENTO_URL` says otherwise.
 const DEFAULT_SERVE_URL: &str = "http://127.0.0.1:8081";
@@ -76,13 +75,6 @@ impl OAuthSigning {
         let joined: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("OAuth {}", joined.join(","))
     }
-}
-
-fn credential(info: &Value, name: &str) -> anyhow::Result<String> {
-    info["credentials"][name]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("no credentials.{name} in /__sim/info: {info}"))
 }
 
 fn env(name: &str) -> anyhow::Result<String> {
@@ -161,10 +153,7 @@ pub(crate) async fn install_signing(
         Some(s) => s,
         None => {
             // Under `serve`: back to the fixture, clock at T0, credentials from info.
-            w.admin(Method::POST, "/__sim/reset", None).await?;
-            w.admin(Method::PUT, "/__sim/clock", Some(json!({ "now": T0_TEXT })))
-                .await?;
-            let info = w.admin(Method::GET, "/__sim/info", None).await?;
+            let info = w.restart_served().await?;
             Signer {
                 consumer_key: credential(&info, "consumer_key")?,
                 consumer_secret: credential(&info, "consumer_secret")?,

@@ -54,6 +54,14 @@ pub(crate) fn client() -> &'static reqwest::Client {
     })
 }
 
+/// `credentials.{name}` of a `/__sim/info` answer.
+pub(crate) fn credential(info: &Value, name: &str) -> anyhow::Result<String> {
+    info["credentials"][name]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("no credentials.{name} in /__sim/info: {info}"))
+}
+
 /// `{method}`: an HTTP method in capitals.
 #[derive(Debug, Parameter)]
 #[param(name = "method", regex = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS")]
@@ -330,6 +338,20 @@ impl ContractWorld {
             }
             Err(e) => failed(&e),
         })
+    }
+
+    /// Under `serve`: the running simulator back to its fixture and its clock to the
+    /// scenario's starting instant (`2025-07-21T20:49:08Z`), then `/__sim/info`, where
+    /// its credentials are.
+    pub(crate) async fn restart_served(&mut self) -> anyhow::Result<Value> {
+        self.admin(Method::POST, "/__sim/reset", None).await?;
+        self.admin(
+            Method::PUT,
+            "/__sim/clock",
+            Some(serde_json::json!({ "now": "2025-07-21T20:49:08Z" })),
+        )
+        .await?;
+        self.admin(Method::GET, "/__sim/info", None).await
     }
 
     /// An admin call that must succeed (2xx, JSON body); returns the JSON.

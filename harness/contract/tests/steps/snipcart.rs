@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::webhooks::{Receiver, install};
-use super::{Instance, Sandbox, StepResult};
+use super::{Instance, Sandbox, StepResult, credential};
 use crate::{ContractWorld, Target};
 
 /// The instant every Snipcart scenario starts at.
@@ -88,21 +88,11 @@ async fn snipcart(w: &mut ContractWorld) -> StepResult {
     w.headers.push(("Accept".into(), "application/json".into()));
 
     if w.target == Target::Serve {
-        w.admin(Method::POST, "/__sim/reset", None).await?;
-        w.admin(
-            Method::PUT,
-            "/__sim/clock",
-            Some(json!({ "now": "2025-07-21T20:49:08Z" })),
-        )
-        .await?;
-        let info = w.admin(Method::GET, "/__sim/info", None).await?;
-        let key = |name: &str| {
-            info["credentials"][name]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| anyhow!("no credentials.{name} in /__sim/info: {info}"))
-        };
-        let (test, live) = (key("test_secret_key")?, key("live_secret_key")?);
+        let info = w.restart_served().await?;
+        let (test, live) = (
+            credential(&info, "test_secret_key")?,
+            credential(&info, "live_secret_key")?,
+        );
         w.named.insert("test_key".into(), test.clone());
         w.named.insert("live_key".into(), live);
         if let Some(sandbox) = w.sandbox.as_mut() {

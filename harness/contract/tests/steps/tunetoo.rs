@@ -10,13 +10,12 @@ use std::time::Duration;
 use anyhow::{anyhow, ensure};
 use cucumber::{given, then};
 use reqwest::Method;
-use serde_json::json;
 use sim_core::{Clock, CoreConfig, WebhookConfig};
 use sim_tunetoo::TunetooSim;
 use sim_tunetoo::auth::{self, KEY_HEADER, SIGNATURE_HEADER};
 
 use super::magento::{T0, served};
-use super::{Instance, Outcome, Sandbox, StepResult};
+use super::{Instance, Outcome, Sandbox, StepResult, credential};
 use crate::{ContractWorld, Target};
 
 /// Where `cartsim serve` runs Tunetoo unless `CARTSIM_TUNETOO_URL` says otherwise.
@@ -105,23 +104,12 @@ async fn tunetoo(w: &mut ContractWorld) -> StepResult {
     let (api_key, secret) = match keys {
         Some(k) => k,
         None => {
-            if w.target == Target::Serve {
-                w.admin(Method::POST, "/__sim/reset", None).await?;
-                w.admin(
-                    Method::PUT,
-                    "/__sim/clock",
-                    Some(json!({ "now": "2025-07-21T20:49:08Z" })),
-                )
-                .await?;
-            }
-            let info = w.admin(Method::GET, "/__sim/info", None).await?;
-            let field = |name: &str| {
-                info["credentials"][name]
-                    .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| anyhow!("no credentials.{name} in /__sim/info: {info}"))
+            let info = if w.target == Target::Serve {
+                w.restart_served().await?
+            } else {
+                w.admin(Method::GET, "/__sim/info", None).await?
             };
-            (field("api_key")?, field("secret")?)
+            (credential(&info, "api_key")?, credential(&info, "secret")?)
         }
     };
     w.named.insert("api_key".into(), api_key.clone());
