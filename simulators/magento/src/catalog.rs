@@ -340,6 +340,13 @@ pub mod m {
     pub const CATEGORY_NOT_SAVED: &str = "Could not save category: %1";
     /// Deleting a root category.
     pub const CATEGORY_NOT_DELETED: &str = "Cannot delete category with id %1";
+    /// Unlinking a product the category does not hold (`CategoryLinkRepository`).
+    pub const NOT_IN_CATEGORY: &str = "The category doesn't contain the specified product.";
+    /// Moving a category under itself or its subtree (`CategoryManagement::move`).
+    pub const MOVE_INTO_CHILD: &str =
+        "Operation do not allow to move a parent category to any of children category";
+    /// Any other failed move.
+    pub const MOVE_FAILED: &str = "Could not move category";
 }
 
 /// The stock "Default" product attribute set.
@@ -1764,6 +1771,205 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
         });
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Category–product links and category moves (`CategoryLinkManagement`,
+// `CategoryLinkRepository`, `CategoryManagement::move`)
+
+/// `GET /V1/categories/{id}/products`: the category's own links (not its children's),
+/// `{sku, position, category_id}` by product id, as the category's product collection
+/// lists them.
+pub fn assigned_products(state: &State, id: i64) -> MResult<Vec<Value>> {
+    let c = category(state, id)?;
+    let key = c.id.to_string();
+    let mut ids: Vec<u64> = state.products.in_category(&key).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids
+        .into_iter()
+        .filter_map(|pid| state.products.get(&pid))
+        .map(|p| {
+            let position = p
+                .category_links
+                .iter()
+                .find(|l| l.get("category_id").and_then(Value::as_str) == Some(key.as_str()))
+                .and_then(|l| l.get("position"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            json!({"sku": p.sku, "position": position, "category_id": key})
+        })
+        .collect())
+}
+
+/// `POST`/`PUT /V1/categories/{id}/products`: links the product to the category at
+/// `position` (an existing link moves there). The category is looked up first, then
+/// the product, as `CategoryLinkRepository::save` does.
+pub fn save_category_link(
+    state: &mut State,
+    category_id: i64,
+    sku: &str,
+    position: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let key = category(state, category_id)?.id.to_string();
+    let id = product(state, sku)?.id;
+    let stamp = dates::db_time(now);
+    state.products.update(id, |p| {
+        let link = json!({"position": position, "category_id": key});
+        match p
+            .category_links
+            .iter_mut()
+            .find(|l| l.get("category_id").and_then(Value::as_str) == Some(key.as_str()))
+        {
+            Some(l) => *l = link,
+            None => p.category_links.push(link),
+        }
+        p.updated_at = stamp;
+    });
+    Ok(())
+}
+
+/// `DELETE /V1/categories/{id}/products/{sku}`: unlinks the product; `400 The category
+/// doesn't contain the specified product.` when it is not linked.
+pub fn delete_category_link(
+    state: &mut State,
+    category_id: i64,
+    sku: &str,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let key = category(state, category_id)?.id.to_string();
+    let p = product(state, sku)?;
+    let id = p.id;
+    if !p
+        .category_links
+        .iter()
+        .any(|l| l.get("category_id").and_then(Value::as_str) == Some(key.as_str()))
+    {
+        return Err(MagentoError::bad_request(m::NOT_IN_CATEGORY));
+    }
+    let stamp = dates::db_time(now);
+    state.products.update(id, |p| {
+        p.category_links
+            .retain(|l| l.get("category_id").and_then(Value::as_str) != Some(key.as_str()));
+        p.updated_at = stamp;
+    });
+    Ok(())
+}
+
+/// `PUT /V1/categories/{id}/move {parentId, afterId}`: the category and its subtree go
+/// under `parent_id`, after the sibling `after_id` (Magento's rules: an `after_id`
+/// missing or beyond the parent's last child's id means after the last child; `0`
+/// means first). Positions close up under the old parent and open up under the new
+/// one; paths and levels of the whole subtree follow. Magento refuses a parent whose
+/// path starts with the category's path, compared as text (so `1/2/30` counts as under
+/// `1/2/3`, as in Magento).
+pub fn move_category(
+    state: &mut State,
+    id: i64,
+    parent_id: i64,
+    after_id: Option<i64>,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let model = category(state, id)?.clone();
+    let parent = category(state, parent_id)?.clone();
+    let kids: Vec<u64> = children(state, parent.id).iter().map(|c| c.id).collect();
+    let after_id = match kids.last() {
+        Some(&last) => {
+            let last = i64::try_from(last).unwrap_or(i64::MAX);
+            Some(match after_id {
+                Some(a) if a <= last => a,
+                _ => last,
+            })
+        }
+        None => after_id,
+    };
+    if parent.path.starts_with(&model.path) {
+        return Err(MagentoError::bad_request(m::MOVE_INTO_CHILD));
+    }
+    let new_level = parent.level + 1;
+    let new_path = format!("{}/{}", parent.path, model.id);
+    if new_level + (subtree_height(state, model.id) - 1) > MAX_LEVEL
+        || subtree_paths_too_long(state, model.id, &model.path, &new_path)
+    {
+        return Err(MagentoError::bad_request(m::MOVE_FAILED));
+    }
+    let stamp = dates::db_time(now);
+    // Close the gap under the old parent.
+    let old_siblings: Vec<Category> = children(state, model.parent_id)
+        .into_iter()
+        .filter(|c| c.id != model.id && c.position > model.position)
+        .cloned()
+        .collect();
+    for mut c in old_siblings {
+        c.position -= 1;
+        state.categories.insert(c);
+    }
+    // The position after `after_id` (its position + 1), or 1; open the gap.
+    let position = match after_id.filter(|a| *a != 0) {
+        Some(a) => {
+            u64::try_from(a)
+                .ok()
+                .and_then(|a| state.categories.get(&a))
+                .map_or(0, |c| c.position)
+                + 1
+        }
+        None => 1,
+    };
+    let new_siblings: Vec<Category> = children(state, parent.id)
+        .into_iter()
+        .filter(|c| c.id != model.id && c.position >= position)
+        .cloned()
+        .collect();
+    for mut c in new_siblings {
+        c.position += 1;
+        state.categories.insert(c);
+    }
+    // The category and its subtree: parent, position, path and level.
+    let shift = new_level - model.level;
+    let below = descendants(state, model.id);
+    let mut moved = model.clone();
+    moved.parent_id = parent.id;
+    moved.position = position;
+    moved.level = new_level;
+    moved.path = new_path.clone();
+    moved.updated_at = stamp;
+    state.categories.insert(moved);
+    for d in below {
+        if let Some(mut c) = state.categories.get(&d).cloned() {
+            if let Some(rest) = c.path.strip_prefix(&model.path) {
+                c.path = format!("{new_path}{rest}");
+            }
+            c.level += shift;
+            state.categories.insert(c);
+        }
+    }
+    Ok(())
+}
+
+/// How many levels `id` and its subtree span (1 for a leaf).
+fn subtree_height(state: &State, id: u64) -> i64 {
+    let mut level = vec![id];
+    let mut height = 0;
+    while !level.is_empty() && height <= MAX_LEVEL {
+        height += 1;
+        level = level
+            .iter()
+            .flat_map(|c| state.categories.children_of(*c).map(|k| k.id))
+            .collect();
+    }
+    height
+}
+
+/// Whether some path of the subtree, rewritten from `old` to `new`, would be longer
+/// than the column holds.
+fn subtree_paths_too_long(state: &State, id: u64, old: &str, new: &str) -> bool {
+    let grow = new.len().saturating_sub(old.len());
+    grow > 0
+        && std::iter::once(id)
+            .chain(descendants(state, id))
+            .filter_map(|d| state.categories.get(&d))
+            .any(|c| c.path.len() + grow > MAX_PATH_CHARS)
 }
 
 #[cfg(test)]

@@ -347,6 +347,36 @@ fn declarations() -> Vec<Decl> {
             CATEGORIES,
             catalog::delete_category,
         ),
+        (
+            M::GET,
+            "/V1/categories/:categoryId/products",
+            CATEGORIES,
+            catalog::category_products,
+        ),
+        (
+            M::POST,
+            "/V1/categories/:categoryId/products",
+            CATEGORIES,
+            catalog::save_category_product,
+        ),
+        (
+            M::PUT,
+            "/V1/categories/:categoryId/products",
+            CATEGORIES,
+            catalog::save_category_product,
+        ),
+        (
+            M::DELETE,
+            "/V1/categories/:categoryId/products/:sku",
+            CATEGORIES,
+            catalog::delete_category_product,
+        ),
+        (
+            M::PUT,
+            "/V1/categories/:categoryId/move",
+            CATEGORIES,
+            catalog::move_category,
+        ),
         // Legacy stock.
         (
             M::GET,

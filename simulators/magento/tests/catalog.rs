@@ -42,14 +42,6 @@ impl TestApp {
         assert_eq!(status, 200, "{body}");
         body
     }
-
-    fn attribute(product: &Value, code: &str) -> Option<Value> {
-        product["custom_attributes"]
-            .as_array()?
-            .iter()
-            .find(|a| a["attribute_code"] == code)
-            .map(|a| a["value"].clone())
-    }
 }
 
 fn not_found_product() -> Value {

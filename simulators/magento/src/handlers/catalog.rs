@@ -266,6 +266,57 @@ pub fn delete_category(ctx: &mut Ctx<'_>) -> MResult<Value> {
     Ok(Value::Bool(true))
 }
 
+/// `GET /V1/categories/{categoryId}/products`.
+pub fn category_products(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "categoryId")?;
+    Ok(Value::Array(cat::assigned_products(ctx.state, id)?))
+}
+
+/// `POST`/`PUT /V1/categories/{categoryId}/products {productLink}` → `true`. The URL's
+/// category id overrides the link's, as Magento's `ParamsOverrider` does.
+pub fn save_category_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "categoryId")?;
+    let link = input::arg(&ctx.body, "productLink")?.clone();
+    if !link.is_object() {
+        return Err(input::type_error(
+            "productLink",
+            &link,
+            "Magento\\Catalog\\Api\\Data\\CategoryProductLinkInterface",
+        ));
+    }
+    let sku = input::field(&link, "sku")
+        .map(|v| input::to_string(v, "sku"))
+        .transpose()?
+        .unwrap_or_default();
+    let position = input::field(&link, "position")
+        .map(|v| input::to_i64(v, "position"))
+        .transpose()?
+        .unwrap_or(0);
+    cat::save_category_link(ctx.state, id, &sku, position, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `DELETE /V1/categories/{categoryId}/products/{sku}` → `true`.
+pub fn delete_category_product(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "categoryId")?;
+    let sku = ctx.param(1).to_owned();
+    cat::delete_category_link(ctx.state, id, &sku, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `PUT /V1/categories/{categoryId}/move {parentId, afterId}` → `true`.
+pub fn move_category(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "categoryId")?;
+    let parent = input::to_i64(input::arg(&ctx.body, "parentId")?, "parentId")?;
+    let after = input::field(&ctx.body, "after_id")
+        .or_else(|| ctx.body.get("afterId"))
+        .filter(|v| !v.is_null())
+        .map(|v| input::to_i64(v, "afterId"))
+        .transpose()?;
+    cat::move_category(ctx.state, id, parent, after, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
 fn sku_not_found(sku: &str) -> MagentoError {
     MagentoError::not_found(cat::m::SKU_NOT_FOUND).positional([json!(sku)])
 }

@@ -85,6 +85,15 @@ impl TestApp {
         (status, body)
     }
 
+    /// The value of custom attribute `code` of a product answer.
+    pub(crate) fn attribute(product: &Value, code: &str) -> Option<Value> {
+        product["custom_attributes"]
+            .as_array()?
+            .iter()
+            .find(|a| a["attribute_code"] == code)
+            .map(|a| a["value"].clone())
+    }
+
     pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
         self.call(reqwest::Method::GET, path, None).await
     }
