@@ -51,6 +51,8 @@ pub struct Incoming<'a> {
     /// What OAuth signs.
     pub oauth: OAuthRequest<'a>,
     body: Option<MResult<Value>>,
+    /// POST and PUT: the query's parameters join the body's.
+    merge_query: bool,
 }
 
 impl<'a> Incoming<'a> {
@@ -92,15 +94,28 @@ impl<'a> Incoming<'a> {
                 body,
             },
             body: Some(parse_body(parts, body)),
+            merge_query: parts.method == Method::POST || parts.method == Method::PUT,
         })
     }
 
-    /// The decoded body, or the error decoding it gave; taken once, after the caller
-    /// is known (a second call finds `{}`).
+    /// The service's input: the decoded body or the error decoding it gave, taken once,
+    /// after the caller is known (a second call finds `{}`). For POST and PUT the
+    /// query's parameters join it and win over the body's, as Magento's REST request
+    /// merges them (`array_merge($bodyParams, $this->getParams())`): `POST
+    /// /V1/integration/admin/token?username=…&password=…` with no body signs in.
     pub fn take_body(&mut self) -> MResult<Value> {
-        self.body
+        let mut body = self
+            .body
             .take()
-            .unwrap_or_else(|| Ok(Value::Object(Map::new())))
+            .unwrap_or_else(|| Ok(Value::Object(Map::new())))?;
+        if self.merge_query
+            && let (Some(b), Some(q)) = (body.as_object_mut(), self.query.as_object())
+        {
+            for (k, v) in q {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(body)
     }
 }
 

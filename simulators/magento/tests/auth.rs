@@ -178,6 +178,56 @@ async fn before_2_4_4_admin_tokens_are_32_characters() {
     );
 }
 
+/// Issue 11, item 9: query parameters join a POST's input (Magento's REST request merges
+/// them into the body's), and empty credentials are refused like missing ones, every
+/// field listed (`CredentialsValidator`).
+#[tokio::test]
+async fn token_credentials_may_come_in_the_query_and_empty_ones_are_listed() {
+    let sim = start(|_| {}).await;
+    let url = format!("{}/V1/integration/admin/token", sim.rest_url());
+    let (status, token) = send(
+        reqwest::Client::new()
+            .post(format!("{url}?username=admin&password=cartsim-admin-1"))
+            .header("Content-Type", "application/json"),
+    )
+    .await;
+    assert_eq!(status, 200, "{token}");
+    assert!(token.is_string());
+    // The query wins over the body.
+    let (status, _) = send(
+        reqwest::Client::new()
+            .post(format!("{url}?password=cartsim-admin-1"))
+            .json(&json!({"username": "admin", "password": "wrong"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let both = json!({
+        "message": "One or more input exceptions have occurred.",
+        "errors": [
+            {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "username"}},
+            {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "password"}}
+        ]
+    });
+    for body in [json!({"username": "", "password": ""}), json!({})] {
+        let (status, answer) = send(reqwest::Client::new().post(&url).json(&body)).await;
+        assert_eq!((status, answer), (400, both.clone()), "{body}");
+    }
+    let (status, answer) = send(
+        reqwest::Client::new()
+            .post(format!("{}/V1/integration/customer/token", sim.rest_url()))
+            .json(&json!({"username": "x@example.com", "password": ""})),
+    )
+    .await;
+    assert_eq!(
+        (status, answer),
+        (
+            400,
+            json!({"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "password"}})
+        )
+    );
+}
+
 #[tokio::test]
 async fn store_configs_filter_by_store_codes() {
     let sim = start(|_| {}).await;

@@ -17,14 +17,18 @@ pub const SIGN_IN_INCORRECT: &str = "The account sign-in was incorrect or your a
 /// The 2FA refusal.
 pub const USE_2FA: &str = "Please use the 2fa provider-specific endpoints to obtain a token.";
 
+/// The username and password. Missing, `null` or empty ones are listed together in
+/// one input exception: the framework refuses the first two, Magento's
+/// `CredentialsValidator` the third (`strlen($username) == 0`), with the same message.
 fn credentials(ctx: &Ctx<'_>) -> MResult<(String, String)> {
     let username = input::field(&ctx.body, "username");
     let password = input::field(&ctx.body, "password");
+    let absent = |v: Option<&Value>| v.is_none_or(|v| v.as_str() == Some(""));
     let mut missing = Vec::new();
-    if username.is_none() {
+    if absent(username) {
         missing.push("username");
     }
-    if password.is_none() {
+    if absent(password) {
         missing.push("password");
     }
     if !missing.is_empty() {
