@@ -492,6 +492,12 @@ fn declarations() -> Vec<Decl> {
         ),
         (
             M::GET,
+            "/V1/inventory/is-product-salable-for-requested-qty/:sku/:stockId/:requestedQty",
+            SALES_STOCK,
+            msi::is_salable_for_requested_qty,
+        ),
+        (
+            M::GET,
             "/V1/inventory/stock-resolver/:type/:code",
             SALES_STOCK,
             msi::stock_resolver,

@@ -962,3 +962,53 @@ async fn msi_routes_need_authentication() -> TestResult {
     );
     Ok(())
 }
+
+/// Issue 11, item 5: `is-product-salable-for-requested-qty` answers MSI's condition
+/// chain (`magento/inventory`, `IsProductSalableForRequestedQtyConditionChain` with
+/// `BackOrderCondition`, `ManageStockCondition`, `IsSalableWithReservationsCondition`).
+#[tokio::test]
+async fn salable_for_a_requested_qty_lists_every_failed_condition() {
+    let app = spawn_app().await;
+    app.add_product("tee", "simple", json!({}));
+    app.save_items(json!([
+        {"sku": "tee", "source_code": "ua-warehouse", "quantity": 10, "status": 1},
+        {"sku": "tee", "source_code": "us-warehouse", "quantity": 5, "status": 1},
+    ]))
+    .await;
+    let path =
+        |qty: &str| format!("/V1/inventory/is-product-salable-for-requested-qty/tee/2/{qty}");
+    assert_eq!(
+        app.get(&path("15")).await,
+        (200, json!({"salable": true, "errors": []}))
+    );
+    let refused = json!({"salable": false, "errors": [
+        {"code": "back_order-disabled", "message": "Backorders are disabled"},
+        {"code": "manage_stock-enabled", "message": "Manage stock is enabled"},
+        {"code": "is_salable_with_reservations-not_enough_qty", "message": "The requested qty is not available"}
+    ]});
+    assert_eq!(app.get(&path("15.5")).await, (200, refused));
+    // Stock 1 holds no source item of the SKU.
+    let (_, none) = app
+        .get("/V1/inventory/is-product-salable-for-requested-qty/tee/1/1")
+        .await;
+    assert_eq!(
+        none["errors"][2],
+        json!({"code": "is_salable_with_reservations-no_data", "message": "The requested sku is not assigned to given stock"})
+    );
+    let (status, body) = app
+        .get("/V1/inventory/is-product-salable-for-requested-qty/nope/2/1")
+        .await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (
+            404,
+            json!(
+                "The product that was requested doesn't exist. Verify the product and try again."
+            )
+        )
+    );
+    let (status, _) = app
+        .get("/V1/inventory/is-product-salable-for-requested-qty/tee/2/many")
+        .await;
+    assert_eq!(status, 400);
+}

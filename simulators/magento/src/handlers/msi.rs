@@ -608,6 +608,21 @@ pub fn is_salable(ctx: &mut Ctx<'_>) -> MResult<Value> {
     )))
 }
 
+/// `GET /V1/inventory/is-product-salable-for-requested-qty/:sku/:stockId/:requestedQty`
+/// → `{"salable": bool, "errors": [{"code", "message"}]}`.
+pub fn is_salable_for_requested_qty(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let stock_id = int_param(ctx, 1, "stockId")?;
+    let qty = input::to_f64(&Value::String(ctx.param(2).to_owned()), "requestedQty")?;
+    let errors = msi::salable_for_requested_qty(ctx.state, ctx.param(0), stock_id, qty)?;
+    Ok(json!({
+        "salable": errors.is_empty(),
+        "errors": errors
+            .iter()
+            .map(|e| json!({"code": e.code, "message": e.message}))
+            .collect::<Vec<_>>(),
+    }))
+}
+
 /// `GET /V1/inventory/stock-resolver/:type/:code` → the stock of a sales channel.
 pub fn stock_resolver(ctx: &mut Ctx<'_>) -> MResult<Value> {
     msi::stock_for_channel(ctx.state, ctx.param(0), ctx.param(1)).map(stock_json)
