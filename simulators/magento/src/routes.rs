@@ -498,6 +498,12 @@ fn declarations() -> Vec<Decl> {
         ),
         (
             M::GET,
+            "/V1/inventory/are-products-salable",
+            SALES_STOCK,
+            msi::are_salable,
+        ),
+        (
+            M::GET,
             "/V1/inventory/stock-resolver/:type/:code",
             SALES_STOCK,
             msi::stock_resolver,

@@ -1012,3 +1012,32 @@ async fn salable_for_a_requested_qty_lists_every_failed_condition() {
         .await;
     assert_eq!(status, 400);
 }
+
+/// `GET /V1/inventory/are-products-salable`: one answer per SKU asked, in order.
+#[tokio::test]
+async fn are_products_salable_answers_each_sku_in_order() {
+    let app = spawn_app().await;
+    app.add_product("tee", "simple", json!({}));
+    app.save_items(
+        json!([{"sku": "tee", "source_code": "ua-warehouse", "quantity": 3, "status": 1}]),
+    )
+    .await;
+    let (status, body) = app
+        .get("/V1/inventory/are-products-salable?skus[]=nope&skus[]=tee&stockId=2")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!([
+            {"sku": "nope", "stock_id": 2, "salable": false},
+            {"sku": "tee", "stock_id": 2, "salable": true}
+        ])
+    );
+    let (status, body) = app
+        .get("/V1/inventory/are-products-salable?skus[]=tee")
+        .await;
+    assert_eq!(
+        (status, body["parameters"].clone()),
+        (400, json!({"fieldName": "stockId"}))
+    );
+}

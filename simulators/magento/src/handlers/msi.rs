@@ -623,6 +623,31 @@ pub fn is_salable_for_requested_qty(ctx: &mut Ctx<'_>) -> MResult<Value> {
     }))
 }
 
+/// `GET /V1/inventory/are-products-salable?skus[]=…&stockId=…` → `[{sku, stock_id,
+/// salable}]` in the order asked (`AreProductsSalableInterface`; `isSalable()` renders as
+/// `salable`). Both parameters are required; `skus` must be a list.
+pub fn are_salable(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let skus = ctx
+        .query
+        .get("skus")
+        .ok_or_else(|| MagentoError::required("skus"))?;
+    let skus = crate::phpquery::get_list(skus)
+        .ok_or_else(|| input::type_error("skus", skus, "string[]"))?;
+    let stock_id = ctx
+        .query
+        .get("stockId")
+        .or_else(|| ctx.query.get("stock_id"))
+        .ok_or_else(|| MagentoError::required("stockId"))?;
+    let stock_id = input::to_i64(stock_id, "stockId")?;
+    let mut out = Vec::with_capacity(skus.len());
+    for sku in skus {
+        let sku = input::to_string(sku, "skus")?;
+        let salable = msi::is_salable(ctx.state, &sku, stock_id);
+        out.push(json!({"sku": sku, "stock_id": stock_id, "salable": salable}));
+    }
+    Ok(Value::Array(out))
+}
+
 /// `GET /V1/inventory/stock-resolver/:type/:code` → the stock of a sales channel.
 pub fn stock_resolver(ctx: &mut Ctx<'_>) -> MResult<Value> {
     msi::stock_for_channel(ctx.state, ctx.param(0), ctx.param(1)).map(stock_json)
