@@ -212,6 +212,18 @@ fn declarations() -> Vec<Decl> {
         // Orders and their documents.
         (M::GET, "/V1/orders", ORDERS_VIEW, orders::list_orders),
         (M::GET, "/V1/orders/:id", ORDERS_VIEW, orders::get_order),
+        (
+            M::GET,
+            "/V1/orders/:id/comments",
+            ORDERS_COMMENT,
+            orders::order_comments,
+        ),
+        (
+            M::GET,
+            "/V1/orders/:id/statuses",
+            ORDERS_VIEW,
+            orders::order_status,
+        ),
         (M::POST, "/V1/orders", ORDERS_CREATE, lifecycle::save_order),
         (
             M::PUT,

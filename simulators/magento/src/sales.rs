@@ -517,6 +517,28 @@ pub fn address_json(order: &Order, a: &OrderAddress) -> Value {
     Value::Object(o.into_iter().collect())
 }
 
+/// `GET /V1/orders/{id}/comments` (`OrderManagement::getCommentsList`): the order's
+/// status history as a search result, oldest first (the table's order), under the
+/// `parent_id` filter the service builds. It does not look the order up: an unknown id
+/// is an empty result.
+pub fn order_comments_json(orders: &std::collections::BTreeMap<u64, Order>, id: i64) -> Value {
+    let order = u64::try_from(id).ok().and_then(|id| orders.get(&id));
+    let mut items: Vec<&StatusHistory> = order
+        .map(|o| o.status_histories.iter().collect())
+        .unwrap_or_default();
+    items.sort_by_key(|h| h.entity_id);
+    let items: Vec<Value> = order
+        .map(|o| items.iter().map(|h| history_json(o, h)).collect())
+        .unwrap_or_default();
+    json!({
+        "items": items,
+        "search_criteria": {"filter_groups": [{"filters": [
+            {"field": "parent_id", "value": id.to_string(), "condition_type": "eq"}
+        ]}]},
+        "total_count": items.len(),
+    })
+}
+
 fn history_json(order: &Order, h: &StatusHistory) -> Value {
     let mut o = Map::new();
     if let Some(c) = &h.comment {

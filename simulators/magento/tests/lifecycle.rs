@@ -758,6 +758,26 @@ async fn comments_relabel_the_status_and_list_newest_first() {
     assert_eq!(h[0]["is_customer_notified"], 1);
     assert_eq!(h[0]["parent_id"], id);
     assert_eq!(h[1]["comment"], "Called the customer");
+    // Issue 11, item 7: the comments as a search result, oldest first, and the status.
+    let (status, list) = app.get(&format!("/V1/orders/{id}/comments")).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["total_count"], json!(2));
+    assert_eq!(list["items"][0], h[1]);
+    assert_eq!(list["items"][1], h[0]);
+    assert_eq!(
+        list["search_criteria"],
+        json!({"filter_groups": [{"filters": [{"field": "parent_id", "value": id.to_string(), "condition_type": "eq"}]}]})
+    );
+    assert_eq!(
+        app.get(&format!("/V1/orders/{id}/statuses")).await,
+        (200, json!("fraud"))
+    );
+    let (status, none) = app.get("/V1/orders/999/comments").await;
+    assert_eq!(
+        (status, none["items"].clone(), none["total_count"].clone()),
+        (200, json!([]), json!(0))
+    );
+    assert_eq!(app.get("/V1/orders/999/statuses").await.0, 404);
     assert_eq!(
         app.post(&format!("/V1/orders/{id}/comments"), json!({}))
             .await,

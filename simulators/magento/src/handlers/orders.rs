@@ -25,6 +25,18 @@ pub fn get_order(ctx: &mut Ctx<'_>) -> MResult<Value> {
     order_param(ctx, 0, "id").map(sales::order_json)
 }
 
+/// `GET /V1/orders/{id}/comments`.
+pub fn order_comments(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    Ok(sales::order_comments_json(&ctx.state.orders, id))
+}
+
+/// `GET /V1/orders/{id}/statuses` (`OrderManagement::getStatus`): the order's status as
+/// a JSON string.
+pub fn order_status(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    order_param(ctx, 0, "id").map(|o| Value::String(o.status.clone()))
+}
+
 /// An order's column for searchCriteria.
 pub fn order_field<'a>(o: &'a Order, column: &str) -> Field<'a> {
     match column {
