@@ -56,7 +56,11 @@ pub fn parse_query(raw: &str) -> Value {
     {
         let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
         let name = url_decode(name.as_bytes());
-        let value = String::from_utf8_lossy(&url_decode(value.as_bytes())).into_owned();
+        let value = match url_decode(value.as_bytes()) {
+            std::borrow::Cow::Borrowed(raw) => String::from_utf8_lossy(raw).into_owned(),
+            std::borrow::Cow::Owned(bytes) => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        };
         register(&mut root, &name, value);
     }
     Value::Object(root)
@@ -74,8 +78,12 @@ pub fn get_list(v: &Value) -> Option<Vec<&Value>> {
     }
 }
 
-/// `php_url_decode`: `+` → space, `%XX` → byte, anything else literally.
-fn url_decode(input: &[u8]) -> Vec<u8> {
+/// `php_url_decode`: `+` → space, `%XX` → byte, anything else literally. Text with
+/// neither `+` nor `%` is its own decoding and is not copied.
+fn url_decode(input: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !input.iter().any(|&b| b == b'+' || b == b'%') {
+        return std::borrow::Cow::Borrowed(input);
+    }
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;
     while i < input.len() {
@@ -95,7 +103,7 @@ fn url_decode(input: &[u8]) -> Vec<u8> {
         }
         i += 1;
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -218,9 +226,21 @@ fn key(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The key a PHP array turns into an integer key, as that integer.
+/// The key a PHP array turns into an integer key, as that integer: an optional `-`,
+/// then digits without a leading zero (`0` itself aside), not `-0`, within `i64` —
+/// exactly the strings an integer prints as, checked without printing it.
 fn int_key(k: &str) -> Option<i64> {
-    k.parse::<i64>().ok().filter(|i| i.to_string() == k)
+    let digits = k.strip_prefix('-').unwrap_or(k);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == k.len(),
+        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    };
+    if canonical {
+        k.parse::<i64>().ok()
+    } else {
+        None
+    }
 }
 
 /// `nNextFreeElement`: one more than the largest integer key, at least 0; `None` once
@@ -278,6 +298,25 @@ fn register(root: &mut Map<String, Value>, name: &[u8], value: String) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    proptest::proptest! {
+        /// `int_key` is "the string an integer prints as", without printing.
+        #[test]
+        fn int_key_is_the_canonical_integer_form(k in "-?[0-9+ ]{0,21}") {
+            let reference = k.parse::<i64>().ok().filter(|i| i.to_string() == k);
+            proptest::prop_assert_eq!(int_key(&k), reference);
+        }
+    }
+
+    #[test]
+    fn int_key_edges() {
+        assert_eq!(int_key("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(int_key("9223372036854775808"), None);
+        assert_eq!(int_key("0"), Some(0));
+        for not in ["", "-", "-0", "00", "07", "+7", " 7"] {
+            assert_eq!(int_key(not), None, "{not:?}");
+        }
+    }
 
     fn keys(v: &Value) -> Vec<&str> {
         v.as_object()
