@@ -340,6 +340,10 @@ pub mod m {
     pub const CATEGORY_NOT_SAVED: &str = "Could not save category: %1";
     /// Deleting a root category.
     pub const CATEGORY_NOT_DELETED: &str = "Cannot delete category with id %1";
+    /// A website link without a website (`ProductWebsiteLinkRepository::save`).
+    pub const NO_WEBSITES_TO_ASSIGN: &str = "There are not websites for assign to product";
+    /// A website link the database refuses; `%1` the product id, `%2` the website id.
+    pub const WEBSITE_NOT_ASSIGNED: &str = "Could not assign product \"%1\" to websites \"%2\"";
     /// Unlinking a product the category does not hold (`CategoryLinkRepository`).
     pub const NOT_IN_CATEGORY: &str = "The category doesn't contain the specified product.";
     /// Moving a category under itself or its subtree (`CategoryManagement::move`).
@@ -1770,6 +1774,61 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
             });
         });
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Product–website links (`ProductWebsiteLinkRepository`)
+
+/// `POST`/`PUT /V1/products/{sku}/websites`: adds `website_id` to the product's websites
+/// (already there: unchanged). A missing or zero website id is 400 `There are not
+/// websites for assign to product`; an unknown product 404; a website the store does not
+/// have is the database's refusal, 400 `Could not assign product "%1" to websites "%2"`.
+pub fn assign_website(
+    state: &mut State,
+    sku: &str,
+    website_id: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    if website_id == 0 {
+        return Err(MagentoError::bad_request(m::NO_WEBSITES_TO_ASSIGN));
+    }
+    let id = product(state, sku)?.id;
+    let known = u64::try_from(website_id)
+        .ok()
+        .filter(|w| state.websites.iter().any(|site| site.id == *w));
+    let Some(website) = known else {
+        return Err(MagentoError::bad_request(m::WEBSITE_NOT_ASSIGNED)
+            .positional([json!(id.to_string()), json!(website_id)]));
+    };
+    let stamp = dates::db_time(now);
+    state.products.update(id, |p| {
+        if !p.website_ids.contains(&website) {
+            p.website_ids.push(website);
+            p.updated_at = stamp;
+        }
+    });
+    Ok(())
+}
+
+/// `DELETE /V1/products/{sku}/websites/{websiteId}`: removes the website from the
+/// product's (`array_diff`: one it does not have changes nothing); unknown product 404.
+pub fn unassign_website(
+    state: &mut State,
+    sku: &str,
+    website_id: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let id = product(state, sku)?.id;
+    let stamp = dates::db_time(now);
+    state.products.update(id, |p| {
+        let before = p.website_ids.len();
+        p.website_ids
+            .retain(|w| i64::try_from(*w).ok() != Some(website_id));
+        if p.website_ids.len() != before {
+            p.updated_at = stamp;
+        }
+    });
     Ok(())
 }
 

@@ -360,6 +360,24 @@ fn declarations() -> Vec<Decl> {
             catalog::delete_category,
         ),
         (
+            M::POST,
+            "/V1/products/:sku/websites",
+            PRODUCTS,
+            catalog::assign_product_website,
+        ),
+        (
+            M::PUT,
+            "/V1/products/:sku/websites",
+            PRODUCTS,
+            catalog::assign_product_website,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/websites/:websiteId",
+            PRODUCTS,
+            catalog::unassign_product_website,
+        ),
+        (
             M::GET,
             "/V1/categories/:categoryId/products",
             CATEGORIES,

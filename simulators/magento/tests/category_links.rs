@@ -247,3 +247,56 @@ async fn a_subtree_moves_whole_and_never_under_itself() {
         .await;
     assert_eq!(status, 404);
 }
+
+/// `ProductWebsiteLinkRepositoryTest::testDeleteWebsiteLink` and
+/// `::testSaveWebsiteLinkWithUnexistingWebsiteId` (here with the product's own SKU in the
+/// URL), with the `ProductWebsiteLinkRepository` refusals around them.
+#[tokio::test]
+async fn products_are_assigned_to_websites_and_unassigned() {
+    let app = spawn_app().await;
+    product(&app, "unique-simple-azaza").await;
+    let websites = |p: &Value| p["extension_attributes"]["website_ids"].clone();
+    let (_, p) = app.get("/V1/products/unique-simple-azaza").await;
+    assert_eq!(websites(&p), json!([1]));
+
+    let (status, body) = app
+        .delete("/V1/products/unique-simple-azaza/websites/1")
+        .await;
+    assert_eq!((status, body), (200, json!(true)));
+    let (_, p) = app.get("/V1/products/unique-simple-azaza").await;
+    assert_eq!(websites(&p), json!([]));
+
+    let link =
+        |w: Value| json!({"productWebsiteLink": {"sku": "unique-simple-azaza", "websiteId": w}});
+    let (status, body) = app
+        .post("/V1/products/unique-simple-azaza/websites", link(json!(1)))
+        .await;
+    assert_eq!((status, body), (200, json!(true)));
+    let (_, p) = app.get("/V1/products/unique-simple-azaza").await;
+    assert_eq!(websites(&p), json!([1]));
+
+    let (status, body) = app
+        .post(
+            "/V1/products/unique-simple-azaza/websites",
+            link(json!(8_932_568_989_i64)),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["message"],
+        json!("Could not assign product \"%1\" to websites \"%2\"")
+    );
+    assert_eq!(body["parameters"][1], json!(8_932_568_989_i64));
+    let (status, body) = app
+        .put("/V1/products/unique-simple-azaza/websites", link(json!(0)))
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({"message": "There are not websites for assign to product"})
+        )
+    );
+    let (status, _) = app.delete("/V1/products/nope/websites/1").await;
+    assert_eq!(status, 404);
+}

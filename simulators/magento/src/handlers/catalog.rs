@@ -266,6 +266,34 @@ pub fn delete_category(ctx: &mut Ctx<'_>) -> MResult<Value> {
     Ok(Value::Bool(true))
 }
 
+/// `POST`/`PUT /V1/products/{sku}/websites {productWebsiteLink: {sku, website_id}}` →
+/// `true`; the URL's SKU wins over the link's (`ParamsOverrider`).
+pub fn assign_product_website(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let link = input::arg(&ctx.body, "productWebsiteLink")?.clone();
+    if !link.is_object() {
+        return Err(input::type_error(
+            "productWebsiteLink",
+            &link,
+            "Magento\\Catalog\\Api\\Data\\ProductWebsiteLinkInterface",
+        ));
+    }
+    let website_id = input::field(&link, "website_id")
+        .map(|v| input::to_i64(v, "websiteId"))
+        .transpose()?
+        .unwrap_or(0);
+    let sku = ctx.param(0).to_owned();
+    cat::assign_website(ctx.state, &sku, website_id, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `DELETE /V1/products/{sku}/websites/{websiteId}` → `true`.
+pub fn unassign_product_website(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let website_id = int_param(ctx, 1, "websiteId")?;
+    let sku = ctx.param(0).to_owned();
+    cat::unassign_website(ctx.state, &sku, website_id, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
 /// `GET /V1/categories/{categoryId}/products`.
 pub fn category_products(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let id = int_param(ctx, 0, "categoryId")?;
