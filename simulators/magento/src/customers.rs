@@ -152,6 +152,64 @@ pub const DEFAULT_GROUP: u64 = 1;
 /// Customer groups of a stock install: 0 NOT LOGGED IN, 1 General, 2 Wholesale,
 /// 3 Retailer.
 pub(crate) const GROUPS: std::ops::RangeInclusive<u64> = 0..=3;
+/// A customer group (`GroupInterface`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    /// Id.
+    pub id: u64,
+    /// Code.
+    pub code: &'static str,
+    /// Tax class (3, `Retail Customer`, for every group of a stock install).
+    pub tax_class_id: u64,
+    /// The tax class's name.
+    pub tax_class_name: &'static str,
+}
+
+/// The groups of a stock install, by id ([`GROUPS`]).
+pub const GROUP_ROWS: [Group; 4] = [
+    Group {
+        id: 0,
+        code: "NOT LOGGED IN",
+        tax_class_id: 3,
+        tax_class_name: "Retail Customer",
+    },
+    Group {
+        id: 1,
+        code: "General",
+        tax_class_id: 3,
+        tax_class_name: "Retail Customer",
+    },
+    Group {
+        id: 2,
+        code: "Wholesale",
+        tax_class_id: 3,
+        tax_class_name: "Retail Customer",
+    },
+    Group {
+        id: 3,
+        code: "Retailer",
+        tax_class_id: 3,
+        tax_class_name: "Retail Customer",
+    },
+];
+
+/// `GroupRepository::getById`: unknown → 404 `No such entity with %fieldName =
+/// %fieldValue` naming `id`.
+pub fn group(id: i64) -> MResult<&'static Group> {
+    GROUP_ROWS
+        .iter()
+        .find(|g| i64::try_from(g.id).ok() == Some(id))
+        .ok_or_else(|| {
+            MagentoError::not_found(m::NO_SUCH_ENTITY)
+                .named([("fieldName", json!("id")), ("fieldValue", json!(id))])
+        })
+}
+
+/// A group as the web API renders it.
+pub fn group_json(g: &Group) -> Value {
+    json!({"id": g.id, "code": g.code, "tax_class_id": g.tax_class_id, "tax_class_name": g.tax_class_name})
+}
+
 /// `customer/password/minimum_password_length`.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 /// `AccountManagement::MAX_PASSWORD_LENGTH`.

@@ -16,6 +16,7 @@ pub type Route = sim_magento_webapi::routes::Route<Handler>;
 const STORE: &[&str] = &["Magento_Backend::store"];
 const ADMIN: &[&str] = &["Magento_Backend::admin"];
 const PRODUCTS: &[&str] = &["Magento_Catalog::products"];
+const GROUPS: &[&str] = &["Magento_Customer::group"];
 const SETS: &[&str] = &["Magento_Catalog::sets"];
 const CATEGORIES: &[&str] = &["Magento_Catalog::categories"];
 const CATALOG_INVENTORY: &[&str] = &["Magento_CatalogInventory::cataloginventory"];
@@ -84,6 +85,36 @@ fn declarations() -> Vec<Decl> {
         ),
         (M::GET, "/V1/customers/me", ME, customers::me),
         (M::PUT, "/V1/customers/me", ME, customers::put_me),
+        (
+            M::GET,
+            "/V1/customerGroups/search",
+            GROUPS,
+            customers::search_groups,
+        ),
+        (
+            M::GET,
+            "/V1/customerGroups/default",
+            GROUPS,
+            customers::default_group,
+        ),
+        (
+            M::GET,
+            "/V1/customerGroups/default/:storeId",
+            GROUPS,
+            customers::default_group,
+        ),
+        (
+            M::GET,
+            "/V1/customerGroups/:id",
+            GROUPS,
+            customers::get_group,
+        ),
+        (
+            M::GET,
+            "/V1/customerGroups/:id/permissions",
+            GROUPS,
+            customers::group_is_readonly,
+        ),
         (M::GET, "/V1/customers/search", CUSTOMER, customers::search),
         (
             M::GET,

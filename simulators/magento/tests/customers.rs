@@ -784,3 +784,71 @@ async fn is_email_available_defaults_to_the_request_website() {
         )
     );
 }
+
+/// Issue 11, item 6 (read side): the four groups of a stock install. Ports
+/// `magento/magento2` `dev/tests/api-functional/testsuite/Magento/Customer/Api/
+/// GroupManagementTest`: `testGetDefaultGroup` (stores 0 and 1),
+/// `testGetDefaultGroupNonExistentStore`, `testIsReadonly`, `testIsReadonlyNoSuchGroup`.
+#[tokio::test]
+async fn customer_groups_are_read_by_id_default_and_search() {
+    let app = spawn_app().await;
+    for (id, code) in [
+        (0, "NOT LOGGED IN"),
+        (1, "General"),
+        (2, "Wholesale"),
+        (3, "Retailer"),
+    ] {
+        assert_eq!(
+            app.get(&format!("/V1/customerGroups/{id}")).await,
+            (
+                200,
+                json!({"id": id, "code": code, "tax_class_id": 3, "tax_class_name": "Retail Customer"})
+            )
+        );
+    }
+    let (status, body) = app.get("/V1/customerGroups/9999").await;
+    assert_eq!(
+        (status, body),
+        (
+            404,
+            json!({"message": "No such entity with %fieldName = %fieldValue", "parameters": {"fieldName": "id", "fieldValue": 9999}})
+        )
+    );
+    let general =
+        json!({"id": 1, "code": "General", "tax_class_id": 3, "tax_class_name": "Retail Customer"});
+    assert_eq!(
+        app.get("/V1/customerGroups/default").await,
+        (200, general.clone())
+    );
+    assert_eq!(
+        app.get("/V1/customerGroups/default/1").await,
+        (200, general)
+    );
+    assert_eq!(
+        app.get("/V1/customerGroups/default/0").await.1["id"],
+        json!(1)
+    );
+    assert_eq!(
+        app.get("/V1/customerGroups/default/9876").await,
+        (
+            404,
+            json!({"message": "No such entity with %fieldName = %fieldValue", "parameters": {"fieldName": "storeId", "fieldValue": 9876}})
+        )
+    );
+    for (id, deletable) in [(0, false), (1, false), (2, true), (3, true)] {
+        assert_eq!(
+            app.get(&format!("/V1/customerGroups/{id}/permissions"))
+                .await,
+            (200, json!(!deletable)),
+            "group {id}"
+        );
+    }
+    assert_eq!(app.get("/V1/customerGroups/9999/permissions").await.0, 404);
+    let (status, found) = app
+        .get("/V1/customerGroups/search?searchCriteria[filter_groups][0][filters][0][field]=code&searchCriteria[filter_groups][0][filters][0][value]=%25er%25&searchCriteria[filter_groups][0][filters][0][condition_type]=like")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(found["total_count"], json!(2), "{found}");
+    assert_eq!(found["items"][0]["code"], json!("General"));
+    assert_eq!(found["items"][1]["code"], json!("Retailer"));
+}

@@ -1,7 +1,7 @@
 //! Customer handlers (reference §9). The rules live in [`crate::customers`]; these
 //! bind the input and shape the output.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{Ctx, Principal, Scope};
 use crate::customers::{self as cus, SaveScope};
@@ -119,4 +119,57 @@ pub fn is_email_available(ctx: &mut Ctx<'_>) -> MResult<Value> {
     Ok(Value::Bool(cus::is_email_available(
         ctx.state, &email, website,
     )))
+}
+
+// ---------------------------------------------------------------------------
+// Customer groups (read-only: the four groups of a stock install)
+
+/// `GET /V1/customerGroups/{id}`.
+pub fn get_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    cus::group(id).map(cus::group_json)
+}
+
+/// `GET /V1/customerGroups/default` and `/default/{storeId}`
+/// (`GroupManagement::getDefaultGroup`): `customer/create_account/default_group` of the
+/// store (`0`, the admin store, included); an unknown store is 404 `No such entity with
+/// %fieldName = %fieldValue` naming `storeId`.
+pub fn default_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    if !ctx.param(0).is_empty() {
+        let store = input::to_i64(&Value::String(ctx.param(0).to_owned()), "storeId")?;
+        let known = u64::try_from(store)
+            .ok()
+            .is_some_and(|s| s == 0 || ctx.state.store_views.iter().any(|v| v.id == s));
+        if !known {
+            return Err(MagentoError::not_found(cus::m::NO_SUCH_ENTITY).named([
+                ("fieldName", json!("storeId")),
+                ("fieldValue", json!(store)),
+            ]));
+        }
+    }
+    let id = i64::try_from(cus::DEFAULT_GROUP).unwrap_or(1);
+    cus::group(id).map(cus::group_json)
+}
+
+/// `GET /V1/customerGroups/{id}/permissions` (`GroupManagement::isReadonly`): `true`
+/// for the groups Magento keeps (NOT LOGGED IN and the default group, General).
+pub fn group_is_readonly(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    let g = cus::group(id)?;
+    Ok(Value::Bool(g.id == 0 || g.id == cus::DEFAULT_GROUP))
+}
+
+/// `GET /V1/customerGroups/search` (searchCriteria required).
+pub fn search_groups(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let criteria = search::from_query(&ctx.query, true)?;
+    let rows = &cus::GROUP_ROWS[..];
+    let (items, total) = criteria.apply(rows, |g, field| match field {
+        "id" => search::Field::Num(g.id as f64),
+        "code" => search::Field::text(g.code),
+        "tax_class_id" => search::Field::Num(g.tax_class_id as f64),
+        "tax_class_name" => search::Field::text(g.tax_class_name),
+        _ => search::Field::Missing,
+    })?;
+    let items = items.into_iter().map(cus::group_json).collect();
+    Ok(search::result(items, &criteria, total))
 }
