@@ -797,11 +797,15 @@ pub fn save_product(
     if let Some(v) = fields.get("product_links") {
         p.product_links = product_links(state, &p.sku, v)?;
     }
+    // New option and media ids come from the store's counters, taken only if the save
+    // goes through.
+    let mut next_option = state.next.option_id;
+    let mut next_media = state.next.media_id;
     if let Some(v) = fields.get("options") {
-        p.options = custom_options(state, &p.sku, v)?;
+        p.options = custom_options(&mut next_option, &p.sku, v)?;
     }
     if let Some(v) = fields.get("media_gallery_entries") {
-        p.media_gallery_entries = media_gallery(state, &mut p, v)?;
+        p.media_gallery_entries = media_gallery(&mut next_media, &mut p, v)?;
     }
     if let Some(v) = fields.get("tier_prices") {
         p.tier_prices = list(v, "tier_prices")?.to_vec();
@@ -853,6 +857,8 @@ pub fn save_product(
     if is_new {
         state.next.product_id += 1;
     }
+    state.next.option_id = next_option;
+    state.next.media_id = next_media;
     state.products.insert(p);
     let has_default = state
         .source_items
@@ -1163,15 +1169,8 @@ fn product_links(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>>
         .collect()
 }
 
-fn custom_options(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>> {
-    let mut next = state
-        .products
-        .values()
-        .flat_map(|p| &p.options)
-        .filter_map(|o| o.get("option_id").and_then(Value::as_u64))
-        .max()
-        .unwrap_or(0)
-        + 1;
+/// The options as saved: each keeps its `option_id`, or takes the next one from `next`.
+fn custom_options(next: &mut u64, sku: &str, value: &Value) -> MResult<Vec<Value>> {
     list(value, "options")?
         .iter()
         .map(|option| {
@@ -1181,25 +1180,17 @@ fn custom_options(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>
                 .ok_or_else(|| input::type_error("options", option, "array"))?;
             option.insert("product_sku".into(), json!(sku));
             if !option.get("option_id").is_some_and(Value::is_u64) {
-                option.insert("option_id".into(), json!(next));
-                next += 1;
+                option.insert("option_id".into(), json!(*next));
+                *next += 1;
             }
             Ok(Value::Object(option))
         })
         .collect()
 }
 
-/// New entries need `content`; they get the next id, a dispersed file path and, for
-/// their `types`, the image attributes.
-fn media_gallery(state: &State, p: &mut Product, value: &Value) -> MResult<Vec<Value>> {
-    let mut next = state
-        .products
-        .values()
-        .flat_map(|p| &p.media_gallery_entries)
-        .filter_map(|e| e.get("id").and_then(Value::as_u64))
-        .max()
-        .unwrap_or(0)
-        + 1;
+/// The entries as saved: new ones need `content` and take the next id from `next`, a
+/// dispersed file path and, for their `types`, the image attributes.
+fn media_gallery(next: &mut u64, p: &mut Product, value: &Value) -> MResult<Vec<Value>> {
     let mut out = Vec::new();
     for entry in list(value, "media_gallery_entries")? {
         let mut entry = entry
@@ -1223,9 +1214,9 @@ fn media_gallery(state: &State, p: &mut Product, value: &Value) -> MResult<Vec<V
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' });
             let (a, b) = (chars.next().unwrap_or('_'), chars.next().unwrap_or('_'));
-            entry.insert("id".into(), json!(next));
+            entry.insert("id".into(), json!(*next));
             entry.insert("file".into(), json!(format!("/{a}/{b}/{name}")));
-            next += 1;
+            *next += 1;
         }
         entry.remove("content");
         entry.entry("media_type").or_insert(json!("image"));

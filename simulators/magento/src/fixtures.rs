@@ -17,7 +17,8 @@ const EMBEDDED: &str = include_str!("../../../fixtures/magento/seed.json");
 
 /// Parses and validates fixture text.
 pub fn parse(text: &str) -> Result<State, String> {
-    let state: State = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut state: State = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    state.fill_counters();
     state.validate()?;
     Ok(state)
 }

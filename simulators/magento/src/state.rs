@@ -112,6 +112,13 @@ pub struct NextIds {
     /// Next customer address id.
     #[serde(default = "one")]
     pub customer_address_id: u64,
+    /// Next product custom option id (`catalog_product_option`); 0 in a fixture that
+    /// leaves it out: one above the options present ([`State::fill_counters`]).
+    #[serde(default)]
+    pub option_id: u64,
+    /// Next media gallery entry id (`catalog_product_entity_media_gallery`); 0 likewise.
+    #[serde(default)]
+    pub media_id: u64,
     /// Checkout and sales counters.
     #[serde(default)]
     pub sales: SalesIds,
@@ -296,6 +303,30 @@ impl State {
     /// `(major, minor, patch)` of [`State::version`]; unparsable parts count as 0.
     pub fn version_tuple(&self) -> (u32, u32, u32) {
         sim_magento_webapi::request::version_tuple(&self.version)
+    }
+
+    /// Counters a fixture may leave out (0): one above the ids present. One pass over
+    /// the products, at load time only.
+    pub fn fill_counters(&mut self) {
+        let above = |ids: &mut dyn Iterator<Item = u64>| ids.max().map_or(1, |m| m + 1);
+        if self.next.option_id == 0 {
+            self.next.option_id = above(
+                &mut self
+                    .products
+                    .values()
+                    .flat_map(|p| &p.options)
+                    .filter_map(|o| o.get("option_id").and_then(serde_json::Value::as_u64)),
+            );
+        }
+        if self.next.media_id == 0 {
+            self.next.media_id = above(
+                &mut self
+                    .products
+                    .values()
+                    .flat_map(|p| &p.media_gallery_entries)
+                    .filter_map(|e| e.get("id").and_then(serde_json::Value::as_u64)),
+            );
+        }
     }
 
     /// True from 2.4.4 on (SHA1 refused, integration bearer opt-in, page_size echo).

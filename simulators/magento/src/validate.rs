@@ -54,7 +54,8 @@ type Checked = Result<(), String>;
 /// `PUT /__sim/state`: the raw JSON body checked for its keys, parsed, and validated.
 pub fn import(raw: Value) -> Result<State, String> {
     check_keys(&raw)?;
-    let state: State = serde_json::from_value(raw).map_err(|e| e.to_string())?;
+    let mut state: State = serde_json::from_value(raw).map_err(|e| e.to_string())?;
+    state.fill_counters();
     validate(&state)?;
     Ok(state)
 }
@@ -487,6 +488,24 @@ fn products(s: &State) -> Checked {
         s.next.product_id,
         "product",
         s.products.keys().copied(),
+    )?;
+    counter(
+        "option_id",
+        s.next.option_id,
+        "custom option",
+        s.products
+            .values()
+            .flat_map(|p| &p.options)
+            .filter_map(|o| o.get("option_id").and_then(Value::as_u64)),
+    )?;
+    counter(
+        "media_id",
+        s.next.media_id,
+        "media gallery entry",
+        s.products
+            .values()
+            .flat_map(|p| &p.media_gallery_entries)
+            .filter_map(|e| e.get("id").and_then(Value::as_u64)),
     )?;
     unique_ids(
         "attribute_sets",

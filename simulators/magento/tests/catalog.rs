@@ -687,3 +687,54 @@ async fn product_types_are_listed() {
     );
     assert_eq!(body.as_array().map(Vec::len), Some(6));
 }
+
+/// Custom option and media ids come from store counters (no scan of the catalogue),
+/// are kept through an export and import, and a refused save takes none.
+#[tokio::test]
+async fn option_and_media_ids_count_up_and_a_refused_save_takes_none() {
+    let app = spawn_app().await;
+    let with_option = |sku: &str, name: &str| {
+        json!({"product": {"sku": sku, "name": name, "price": 10, "attribute_set_id": 4,
+            "options": [{"title": "Engraving", "type": "field", "is_require": false, "price": 1, "price_type": "fixed", "max_characters": 10}]}})
+    };
+    let (status, a) = app
+        .post("/V1/products", with_option("opt-a", "Opt A"))
+        .await;
+    assert_eq!(status, 200, "{a}");
+    let first = a["options"][0]["option_id"].as_u64().expect("an option id");
+    // Same name: the URL key is taken, the save is refused, no id is spent.
+    let (status, _) = app
+        .post("/V1/products", with_option("opt-b", "Opt A"))
+        .await;
+    assert_eq!(status, 400);
+    let (status, c) = app
+        .post("/V1/products", with_option("opt-c", "Opt C"))
+        .await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["options"][0]["option_id"], json!(first + 1));
+
+    let admin = format!("{}/__sim/state", app.handle.base_url());
+    let state: Value = app
+        .client
+        .get(&admin)
+        .send()
+        .await
+        .expect("export")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(state["next"]["option_id"], json!(first + 2));
+    let status = app
+        .client
+        .put(&admin)
+        .json(&state)
+        .send()
+        .await
+        .expect("import")
+        .status();
+    assert_eq!(status.as_u16(), 200);
+    let (_, d) = app
+        .post("/V1/products", with_option("opt-d", "Opt D"))
+        .await;
+    assert_eq!(d["options"][0]["option_id"], json!(first + 2));
+}
