@@ -814,17 +814,7 @@ pub fn save_product(
         apply_custom_attributes(state, &mut p, v, links_sent)?;
     }
     if fields.get("options").is_some() {
-        let has = !p.options.is_empty();
-        let required = p.options.iter().any(|o| {
-            o.get("is_require")
-                .is_some_and(|r| r.as_bool() == Some(true))
-        });
-        set_attribute(&mut p, "has_options", json!(if has { "1" } else { "0" }));
-        set_attribute(
-            &mut p,
-            "required_options",
-            json!(if required { "1" } else { "0" }),
-        );
+        option_flags(&mut p);
     }
 
     validate(&p, is_new)?;
@@ -1765,6 +1755,67 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
             });
         });
     }
+    Ok(())
+}
+
+/// `has_options` and `required_options` as the product's options make them.
+fn option_flags(p: &mut Product) {
+    let has = !p.options.is_empty();
+    let required = p.options.iter().any(|o| {
+        o.get("is_require")
+            .is_some_and(|r| r.as_bool() == Some(true))
+    });
+    set_attribute(p, "has_options", json!(if has { "1" } else { "0" }));
+    set_attribute(
+        p,
+        "required_options",
+        json!(if required { "1" } else { "0" }),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Custom options (`Product\Option\Repository`)
+
+fn no_such_option(option_id: i64) -> MagentoError {
+    MagentoError::not_found(m::NO_SUCH_ENTITY).named([
+        ("fieldName", json!("optionId")),
+        ("fieldValue", json!(option_id)),
+    ])
+}
+
+/// `GET /V1/products/{sku}/options`: the product's options as saved.
+pub fn product_options(state: &State, sku: &str) -> MResult<Value> {
+    Ok(json!(product(state, sku)?.options))
+}
+
+/// `GET /V1/products/{sku}/options/{optionId}`: one option; an option the product does
+/// not have is 404 `No such entity with %fieldName = %fieldValue` naming `optionId`.
+pub fn product_option(state: &State, sku: &str, option_id: i64) -> MResult<Value> {
+    product(state, sku)?
+        .options
+        .iter()
+        .find(|o| o.get("option_id").and_then(Value::as_i64) == Some(option_id))
+        .cloned()
+        .ok_or_else(|| no_such_option(option_id))
+}
+
+/// `DELETE /V1/products/{sku}/options/{optionId}`: removes the option (the product's
+/// `has_options` and `required_options` follow).
+pub fn delete_product_option(
+    state: &mut State,
+    sku: &str,
+    option_id: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    product_option(state, sku, option_id)?;
+    let id = product(state, sku)?.id;
+    let stamp = dates::db_time(now);
+    state.products.update(id, |p| {
+        p.options
+            .retain(|o| o.get("option_id").and_then(Value::as_i64) != Some(option_id));
+        option_flags(p);
+        p.updated_at = stamp;
+    });
     Ok(())
 }
 

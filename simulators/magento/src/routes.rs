@@ -391,6 +391,24 @@ fn declarations() -> Vec<Decl> {
             catalog::delete_category,
         ),
         (
+            M::GET,
+            "/V1/products/:sku/options",
+            PRODUCTS,
+            catalog::product_options,
+        ),
+        (
+            M::GET,
+            "/V1/products/:sku/options/:optionId",
+            PRODUCTS,
+            catalog::product_option,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/options/:optionId",
+            PRODUCTS,
+            catalog::delete_product_option,
+        ),
+        (
             M::POST,
             "/V1/products/:sku/websites",
             PRODUCTS,

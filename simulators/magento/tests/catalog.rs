@@ -738,3 +738,59 @@ async fn option_and_media_ids_count_up_and_a_refused_save_takes_none() {
         .await;
     assert_eq!(d["options"][0]["option_id"], json!(first + 2));
 }
+
+/// Issue 11, item 4: `/V1/products/{sku}/options` read and delete, as
+/// `Product\Option\Repository` answers (`getList`, `get`, `deleteByIdentifier`).
+#[tokio::test]
+async fn custom_options_are_listed_read_and_deleted() {
+    let app = spawn_app().await;
+    let (status, p) = app
+        .post(
+            "/V1/products",
+            json!({"product": {"sku": "mug", "name": "Mug", "price": 10, "attribute_set_id": 4,
+                "options": [
+                    {"title": "Engraving", "type": "field", "is_require": true, "price": 1, "price_type": "fixed", "max_characters": 10},
+                    {"title": "Gift note", "type": "area", "is_require": false, "price": 0, "price_type": "fixed"}
+                ]}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{p}");
+    let first = p["options"][0]["option_id"].as_i64().expect("id");
+    let second = p["options"][1]["option_id"].as_i64().expect("id");
+    assert_eq!(
+        app.get("/V1/products/mug/options").await,
+        (200, p["options"].clone())
+    );
+    assert_eq!(
+        app.get(&format!("/V1/products/mug/options/{second}")).await,
+        (200, p["options"][1].clone())
+    );
+    assert_eq!(
+        app.get("/V1/products/mug/options/9999").await,
+        (
+            404,
+            json!({"message": "No such entity with %fieldName = %fieldValue", "parameters": {"fieldName": "optionId", "fieldValue": 9999}})
+        )
+    );
+    assert_eq!(app.get("/V1/products/nope/options").await.0, 404);
+
+    assert_eq!(
+        app.delete(&format!("/V1/products/mug/options/{first}"))
+            .await,
+        (200, json!(true))
+    );
+    let (_, p) = app.get("/V1/products/mug").await;
+    assert_eq!(p["options"].as_array().map(Vec::len), Some(1));
+    assert_eq!(TestApp::attribute(&p, "has_options"), Some(json!("1")));
+    assert_eq!(TestApp::attribute(&p, "required_options"), Some(json!("0")));
+    app.delete(&format!("/V1/products/mug/options/{second}"))
+        .await;
+    let (_, p) = app.get("/V1/products/mug").await;
+    assert_eq!(TestApp::attribute(&p, "has_options"), Some(json!("0")));
+    assert_eq!(
+        app.delete(&format!("/V1/products/mug/options/{second}"))
+            .await
+            .0,
+        404
+    );
+}

@@ -266,6 +266,25 @@ pub fn delete_category(ctx: &mut Ctx<'_>) -> MResult<Value> {
     Ok(Value::Bool(true))
 }
 
+/// `GET /V1/products/{sku}/options`.
+pub fn product_options(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    cat::product_options(ctx.state, ctx.param(0))
+}
+
+/// `GET /V1/products/{sku}/options/{optionId}`.
+pub fn product_option(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let option_id = int_param(ctx, 1, "optionId")?;
+    cat::product_option(ctx.state, ctx.param(0), option_id)
+}
+
+/// `DELETE /V1/products/{sku}/options/{optionId}` → `true`.
+pub fn delete_product_option(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let option_id = int_param(ctx, 1, "optionId")?;
+    let sku = ctx.param(0).to_owned();
+    cat::delete_product_option(ctx.state, &sku, option_id, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
 /// `POST`/`PUT /V1/products/{sku}/websites {productWebsiteLink: {sku, website_id}}` →
 /// `true`; the URL's SKU wins over the link's (`ParamsOverrider`).
 pub fn assign_product_website(ctx: &mut Ctx<'_>) -> MResult<Value> {
