@@ -85,7 +85,8 @@ impl PrintXpand {
     /// Runs one platform request to its response and the designer callbacks to send.
     fn handle(&self, parts: &Parts, body: &Bytes) -> (Response, Vec<Outbound>) {
         let (resp, outbound) = match self.run(parts, body) {
-            Ok((answer, outbound)) => {
+            Ok((answer, endpoint)) => {
+                let outbound = self.designer_outbound(&answer, endpoint);
                 let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
                 (json_response(status, &answer.body), outbound)
             }
@@ -94,14 +95,13 @@ impl PrintXpand {
         (pipeline::negotiate(&parts.headers, resp), outbound)
     }
 
-    fn run(&self, parts: &Parts, body: &Bytes) -> MResult<(batch::Answer, Vec<Outbound>)> {
+    fn run(&self, parts: &Parts, body: &Bytes) -> MResult<(batch::Answer, Option<String>)> {
         let prefix = Prefix {
             base_path: "",
             rest_optional: true,
         };
         let mut incoming = Incoming::read(parts, body, prefix)?;
         let now = self.core.clock.now();
-        let store_base = self.core.base_url();
 
         // One lock for the whole request.
         let mut inner = self.lock();
@@ -127,21 +127,29 @@ impl PrintXpand {
         };
         let kind = route.handler;
         let answer = batch::process(&mut inner.store.state, kind, &input).map_err(malformed)?;
-        let outbound = match &inner.store.settings.designer_endpoint {
-            Some(url) => answer
-                .designer_calls
-                .iter()
-                .map(|call| Outbound {
-                    event: "product.designer".into(),
-                    url: url.clone(),
-                    headers: Vec::new(),
-                    body: serde_json::to_vec(&call.payload(&store_base)).unwrap_or_default(),
-                    expect_json: serde_json::from_str(DESIGNER_OK).ok(),
-                })
-                .collect(),
-            None => Vec::new(),
+        let endpoint = inner.store.settings.designer_endpoint.clone();
+        Ok((answer, endpoint))
+    }
+
+    /// The designer callbacks of `answer` for `endpoint`, built after the lock is
+    /// released (none without an endpoint or a designer product).
+    fn designer_outbound(&self, answer: &batch::Answer, endpoint: Option<String>) -> Vec<Outbound> {
+        let Some(url) = endpoint.filter(|_| !answer.designer_calls.is_empty()) else {
+            return Vec::new();
         };
-        Ok((answer, outbound))
+        let store_base = self.core.base_url();
+        let expect: Option<Value> = serde_json::from_str(DESIGNER_OK).ok();
+        answer
+            .designer_calls
+            .iter()
+            .map(|call| Outbound {
+                event: "product.designer".into(),
+                url: url.clone(),
+                headers: Vec::new(),
+                body: serde_json::to_vec(&call.payload(&store_base)).unwrap_or_default(),
+                expect_json: expect.clone(),
+            })
+            .collect()
     }
 }
 
