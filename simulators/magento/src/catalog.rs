@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
+use crate::attributes as attrs;
 use crate::dates;
 use crate::errors::{MResult, MagentoError, Params};
 use crate::input::{self, num};
@@ -1048,10 +1049,58 @@ fn apply_custom_attributes(
         })?;
         staged.push((code, raw));
     }
+    let registry = &state.product_attributes;
+    let check_options = state.settings.check_option_values;
     for (code, raw) in staged {
-        let Some((_, kind)) = attribute(&code) else {
+        let value_kind = attrs::value_kind(registry, &code);
+        if matches!(
+            value_kind,
+            Some(attrs::ValueKind::Select | attrs::ValueKind::Multi)
+        ) {
+            // Option ids of a table-sourced attribute (stock `color`, `manufacturer`, or
+            // one created through the API).
+            if raw.as_str() == Some("") || raw.as_array().is_some_and(Vec::is_empty) {
+                set_attribute(p, &code, Value::Null);
+            } else if check_options {
+                let stored = attrs::option_value(registry, &code, raw)?;
+                set_attribute(p, &code, json!(stored));
+            } else {
+                let stored = match raw {
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|v| input::to_string(v, &code))
+                        .collect::<MResult<Vec<_>>>()
+                        .map_err(|_| attrs::invalid_value(&code))?
+                        .join(","),
+                    other => {
+                        input::to_string(other, &code).map_err(|_| attrs::invalid_value(&code))?
+                    }
+                };
+                set_attribute(p, &code, json!(stored));
+            }
+            continue;
+        }
+        let Some((_, kind)) = attribute(&code).or_else(|| {
+            // Another attribute created through the API: stored by its backend type.
+            registry.get(&code).filter(|a| a.is_user_defined).map(|a| {
+                let kind = match a.backend_type.as_str() {
+                    "decimal" => Kind::Decimal,
+                    "datetime" => Kind::Date,
+                    "int" => Kind::Int,
+                    _ => Kind::Text,
+                };
+                (usize::MAX, kind)
+            })
+        }) else {
             continue;
         };
+        if raw.is_array() || raw.is_object() {
+            if kind == Kind::Categories {
+                // `category_ids` is a list.
+            } else {
+                return Err(attrs::invalid_value(&code));
+            }
+        }
         if kind == Kind::Categories {
             if !links_sent {
                 p.category_links = categories_from_ids(state, p, raw)?;

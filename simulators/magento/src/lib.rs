@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod attributes;
 pub mod auth;
 pub mod carts;
 pub mod catalog;

@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use axum::http::Method;
 use sim_magento_webapi::routes::RouteTable;
 
-use crate::handlers::{Handler, carts, catalog, customers, lifecycle, msi, orders, stores, tokens};
+use crate::handlers::{
+    Handler, attributes, carts, catalog, customers, lifecycle, msi, orders, stores, tokens,
+};
 
 pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
 
@@ -18,6 +20,7 @@ const ADMIN: &[&str] = &["Magento_Backend::admin"];
 const PRODUCTS: &[&str] = &["Magento_Catalog::products"];
 const GROUPS: &[&str] = &["Magento_Customer::group"];
 const SETS: &[&str] = &["Magento_Catalog::sets"];
+const ATTRIBUTES: &[&str] = &["Magento_Catalog::attributes_attributes"];
 const CATEGORIES: &[&str] = &["Magento_Catalog::categories"];
 const CATALOG_INVENTORY: &[&str] = &["Magento_CatalogInventory::cataloginventory"];
 const SOURCE: &[&str] = &["Magento_InventoryApi::source"];
@@ -338,6 +341,61 @@ fn declarations() -> Vec<Decl> {
             "/V1/products/types",
             PRODUCTS,
             catalog::product_types,
+        ),
+        // Product attributes (`catalogProductAttributeRepositoryV1`, options management).
+        (
+            M::GET,
+            "/V1/products/attributes/types",
+            ATTRIBUTES,
+            attributes::types,
+        ),
+        (
+            M::GET,
+            "/V1/products/attributes",
+            ATTRIBUTES,
+            attributes::list,
+        ),
+        (
+            M::GET,
+            "/V1/products/attributes/:attributeCode",
+            ATTRIBUTES,
+            attributes::get,
+        ),
+        (
+            M::POST,
+            "/V1/products/attributes",
+            ATTRIBUTES,
+            attributes::create,
+        ),
+        (
+            M::PUT,
+            "/V1/products/attributes/:attributeCode",
+            ATTRIBUTES,
+            attributes::update,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/attributes/:attributeCode",
+            ATTRIBUTES,
+            attributes::delete,
+        ),
+        (
+            M::GET,
+            "/V1/products/attributes/:attributeCode/options",
+            ATTRIBUTES,
+            attributes::options,
+        ),
+        (
+            M::POST,
+            "/V1/products/attributes/:attributeCode/options",
+            ATTRIBUTES,
+            attributes::add_option,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/attributes/:attributeCode/options/:optionId",
+            ATTRIBUTES,
+            attributes::delete_option,
         ),
         (M::GET, "/V1/products/:sku", PRODUCTS, catalog::get_product),
         (M::PUT, "/V1/products/:sku", PRODUCTS, catalog::put_product),

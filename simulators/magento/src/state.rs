@@ -46,6 +46,9 @@ pub struct State {
     pub tokens: Tokens,
     /// Product attribute sets.
     pub attribute_sets: Vec<AttributeSet>,
+    /// Product EAV attributes (the stock ones and those created through the API).
+    #[serde(default)]
+    pub product_attributes: crate::attributes::ProductAttributes,
     /// Categories by id.
     pub categories: Categories,
     /// Products by id.
@@ -119,6 +122,13 @@ pub struct NextIds {
     /// Next media gallery entry id (`catalog_product_entity_media_gallery`); 0 likewise.
     #[serde(default)]
     pub media_id: u64,
+    /// Next product attribute id; 0 in a fixture that leaves it out (filled by
+    /// [`State::fill_counters`]).
+    #[serde(default)]
+    pub attribute_id: u64,
+    /// Next attribute option id (`eav_attribute_option`); 0 likewise.
+    #[serde(default)]
+    pub attribute_option_id: u64,
     /// Checkout and sales counters.
     #[serde(default)]
     pub sales: SalesIds,
@@ -147,6 +157,11 @@ pub struct Settings {
     /// customer, active or ordered, not updated for this many days are deleted, as
     /// the `sales_clean_quotes` cron does. 0 or less keeps them forever.
     pub quote_lifetime_days: i64,
+    /// A product's value for a select or multiselect attribute must be option ids of
+    /// the attribute (`Attribute "…" has invalid value.` otherwise). Whether Magento
+    /// 2.4 checks this is not confirmed; off stores any value as Magento's int and
+    /// varchar tables would.
+    pub check_option_values: bool,
 }
 
 impl Default for Settings {
@@ -158,6 +173,7 @@ impl Default for Settings {
             customer_token_hours: 1,
             oauth_max_future_skew_secs: 600,
             quote_lifetime_days: 30,
+            check_option_values: true,
         }
     }
 }
@@ -317,6 +333,20 @@ impl State {
                     .flat_map(|p| &p.options)
                     .filter_map(|o| o.get("option_id").and_then(serde_json::Value::as_u64)),
             );
+        }
+        if self.next.attribute_id == 0 {
+            self.next.attribute_id = self
+                .product_attributes
+                .max_id()
+                .map_or(1, |m| m + 1)
+                .max(crate::attributes::FIRST_USER_ATTRIBUTE_ID);
+        }
+        if self.next.attribute_option_id == 0 {
+            self.next.attribute_option_id = self
+                .product_attributes
+                .max_option_id()
+                .map_or(1, |m| m + 1)
+                .max(crate::attributes::FIRST_OPTION_ID);
         }
         if self.next.media_id == 0 {
             self.next.media_id = above(

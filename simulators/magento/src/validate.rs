@@ -481,7 +481,46 @@ fn categories(s: &State) -> Checked {
 // ---------------------------------------------------------------------------
 // Products and URL keys
 
+fn product_attributes(s: &State) -> Checked {
+    let attrs = &s.product_attributes;
+    for a in attrs.iter() {
+        if a.attribute_code.is_empty() {
+            return Err(format!(
+                "product_attributes: attribute {} has an empty attribute_code",
+                a.attribute_id
+            ));
+        }
+        if a.attribute_id == 0 {
+            return Err(format!(
+                "product_attributes: \"{}\" has attribute_id 0",
+                a.attribute_code
+            ));
+        }
+        if !a.options.is_empty() && !matches!(a.source, crate::attributes::Source::Table) {
+            return Err(format!(
+                "product_attributes: \"{}\" has options but no table source",
+                a.attribute_code
+            ));
+        }
+    }
+    counter(
+        "attribute_id",
+        s.next.attribute_id,
+        "product attribute",
+        attrs.iter().map(|a| a.attribute_id),
+    )?;
+    counter(
+        "attribute_option_id",
+        s.next.attribute_option_id,
+        "attribute option",
+        attrs
+            .iter()
+            .flat_map(|a| a.options.iter().map(|o| o.option_id)),
+    )
+}
+
 fn products(s: &State) -> Checked {
+    product_attributes(s)?;
     keys_match("products", "product", &s.products, |p| p.id)?;
     counter(
         "product_id",

@@ -1,6 +1,7 @@
 //! Thin handlers: read the bound input from [`Ctx`], call the domain, shape Magento's
 //! JSON. Each runs with the state locked, so each operation is atomic.
 
+pub mod attributes;
 pub mod carts;
 pub mod catalog;
 pub mod customers;
