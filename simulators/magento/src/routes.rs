@@ -18,6 +18,7 @@ pub type Route = sim_magento_webapi::routes::Route<Handler>;
 const STORE: &[&str] = &["Magento_Backend::store"];
 const ADMIN: &[&str] = &["Magento_Backend::admin"];
 const PRODUCTS: &[&str] = &["Magento_Catalog::products"];
+const CATALOG: &[&str] = &["Magento_Catalog::catalog"];
 const GROUPS: &[&str] = &["Magento_Customer::group"];
 const SETS: &[&str] = &["Magento_Catalog::sets"];
 const ATTRIBUTES: &[&str] = &["Magento_Catalog::attributes_attributes"];
@@ -249,7 +250,7 @@ fn declarations() -> Vec<Decl> {
         (
             M::GET,
             "/V1/orders/:id/comments",
-            ORDERS_COMMENT,
+            ORDERS_VIEW,
             orders::order_comments,
         ),
         (
@@ -451,19 +452,19 @@ fn declarations() -> Vec<Decl> {
         (
             M::GET,
             "/V1/products/:sku/options",
-            PRODUCTS,
+            CATALOG,
             catalog::product_options,
         ),
         (
             M::GET,
             "/V1/products/:sku/options/:optionId",
-            PRODUCTS,
+            CATALOG,
             catalog::product_option,
         ),
         (
             M::DELETE,
             "/V1/products/:sku/options/:optionId",
-            PRODUCTS,
+            CATALOG,
             catalog::delete_product_option,
         ),
         (
@@ -594,7 +595,7 @@ fn declarations() -> Vec<Decl> {
         (
             M::GET,
             "/V1/inventory/get-sources-assigned-to-stock-ordered-by-priority/:stockId",
-            LINK,
+            SOURCE,
             msi::sources_by_priority,
         ),
         (
