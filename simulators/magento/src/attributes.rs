@@ -238,6 +238,11 @@ impl ProductAttributes {
         self.by_id.get(id)
     }
 
+    /// The attribute with `id`.
+    pub fn by_id(&self, id: u64) -> Option<&AttributeDef> {
+        self.by_id.get(&id)
+    }
+
     /// Every attribute, in id order.
     pub fn iter(&self) -> impl Iterator<Item = &AttributeDef> {
         self.by_id.values()

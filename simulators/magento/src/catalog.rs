@@ -75,6 +75,13 @@ pub struct Product {
     /// Every other EAV attribute, values in DB format (`"89.950000"`).
     #[serde(default)]
     pub custom_attributes: Vec<ProductAttribute>,
+    /// `extension_attributes.configurable_product_options` (`catalog_product_super_attribute`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurable_options: Vec<crate::configurable::ConfigurableOption>,
+    /// `extension_attributes.configurable_product_links`: the children's ids
+    /// (`catalog_product_super_link`), in link order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurable_links: Vec<u64>,
 }
 
 impl Product {
@@ -387,10 +394,8 @@ const PRODUCT_KEYS: &[&str; 17] = &[
 ];
 
 /// Extension attributes of other modules a stock install accepts; bound but not kept
-/// (configurable, bundle and downloadable products are not simulated).
+/// (bundle and downloadable products are not simulated).
 const OTHER_EXTENSIONS: &[&str] = &[
-    "configurable_product_options",
-    "configurable_product_links",
     "bundle_product_options",
     "downloadable_product_links",
     "downloadable_product_samples",
@@ -519,6 +524,23 @@ pub fn product_json(p: &Product) -> Value {
     ext.insert("website_ids".into(), json!(p.website_ids));
     if !p.category_links.is_empty() {
         ext.insert("category_links".into(), json!(p.category_links));
+    }
+    if !p.configurable_options.is_empty() {
+        ext.insert(
+            "configurable_product_options".into(),
+            Value::Array(
+                p.configurable_options
+                    .iter()
+                    .map(|o| crate::configurable::option_json(o, p.id))
+                    .collect(),
+            ),
+        );
+    }
+    if !p.configurable_links.is_empty() {
+        ext.insert(
+            "configurable_product_links".into(),
+            json!(p.configurable_links),
+        );
     }
     ext.insert("stock_item".into(), stock_item_json(&p.stock_item));
     o.insert("extension_attributes".into(), Value::Object(ext));
@@ -770,6 +792,8 @@ pub fn save_product(
 
     let mut stock_sent = None;
     let mut links_sent = false;
+    let mut configurable_options = None;
+    let mut configurable_links = None;
     if let Some(ext) = fields.get("extension_attributes") {
         let ext = ext
             .as_object()
@@ -790,6 +814,8 @@ pub fn save_product(
                     links_sent = true;
                 }
                 "stock_item" => stock_sent = Some(value),
+                "configurable_product_options" => configurable_options = Some(value),
+                "configurable_product_links" => configurable_links = Some(value),
                 other if OTHER_EXTENSIONS.contains(&other) => {}
                 _ => return Err(MagentoError::unknown_property(key, EXTENSION_CLASS)),
             }
@@ -816,6 +842,25 @@ pub fn save_product(
     }
     if fields.get("options").is_some() {
         option_flags(&mut p);
+    }
+    let mut next_configurable = state.next.configurable_option_id;
+    if configurable_options.is_some()
+        || configurable_links.is_some()
+        || (p.type_id == "configurable" && !p.configurable_links.is_empty())
+    {
+        crate::configurable::apply_save(
+            state,
+            &mut p,
+            configurable_options,
+            configurable_links,
+            &mut next_configurable,
+        )?;
+    }
+    if p.type_id != "configurable" {
+        // A product saved as another type keeps no variations (the save handler of
+        // the type it had removes them).
+        p.configurable_options.clear();
+        p.configurable_links.clear();
     }
 
     validate(&p, is_new)?;
@@ -850,6 +895,7 @@ pub fn save_product(
     }
     state.next.option_id = next_option;
     state.next.media_id = next_media;
+    state.next.configurable_option_id = next_configurable;
     state.products.insert(p);
     let has_default = state
         .source_items
@@ -883,6 +929,8 @@ fn new_product(id: u64, scope: &SaveScope) -> Product {
         media_gallery_entries: Vec::new(),
         product_links: Vec::new(),
         tier_prices: Vec::new(),
+        configurable_options: Vec::new(),
+        configurable_links: Vec::new(),
         custom_attributes: vec![
             attr("options_container", "container2"),
             attr("msrp_display_actual_price_type", "0"),
@@ -1421,6 +1469,13 @@ pub fn update_stock_item(
 /// plugin); reservations stay.
 pub fn delete_product(state: &mut State, sku: &str) -> MResult<()> {
     let id = product(state, sku)?.id;
+    // `catalog_product_super_link` rows go with the child (a foreign key cascade).
+    let parents: Vec<u64> = state.products.parents_of(id).collect();
+    for parent in parents {
+        state
+            .products
+            .update(parent, |p| p.configurable_links.retain(|c| *c != id));
+    }
     if let Some(p) = state.products.remove(id) {
         state.source_items.remove_sku(&p.sku);
     }

@@ -161,6 +161,8 @@ struct ProductKeys {
     by_url_key: HashTable<u64>,
     /// `category_links[].category_id` → ids, ascending.
     by_category: HashMap<String, Vec<u64>>,
+    /// A configurable child's id → its parents' ids, ascending.
+    parents: HashMap<u64, Vec<u64>>,
 }
 
 /// A product's `url_key` attribute, when it is a string.
@@ -213,6 +215,7 @@ impl ProductKeys {
             by_sku,
             by_url_key,
             by_category,
+            parents,
         } = self;
         let hash = folded_hash(hasher, &p.sku);
         let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
@@ -235,6 +238,12 @@ impl ProductKeys {
         for c in link_categories(p) {
             add_to(by_category, c, p.id);
         }
+        for child in &p.configurable_links {
+            let ids = parents.entry(*child).or_default();
+            if let Err(at) = ids.binary_search(&p.id) {
+                ids.insert(at, p.id);
+            }
+        }
     }
 
     /// Takes `p` (indexed by [`ProductKeys::add`], unchanged since) out of the indexes.
@@ -255,6 +264,14 @@ impl ProductKeys {
         }
         for c in link_categories(p) {
             remove_from(&mut self.by_category, c, p.id);
+        }
+        for child in &p.configurable_links {
+            if let Some(ids) = self.parents.get_mut(child) {
+                ids.retain(|id| *id != p.id);
+                if ids.is_empty() {
+                    self.parents.remove(child);
+                }
+            }
         }
     }
 
@@ -637,6 +654,11 @@ impl Products {
             .filter(move |id| url_key_of(&self.rows, *id) == Some(key))
     }
 
+    /// Ids of the configurable products that link `child` as a variation, ascending.
+    pub fn parents_of(&self, child: u64) -> impl Iterator<Item = u64> + '_ {
+        self.keys.parents.get(&child).into_iter().flatten().copied()
+    }
+
     /// Ids of the products linked to category `id` (as the links spell it).
     pub fn in_category(&self, id: &str) -> impl Iterator<Item = u64> + '_ {
         self.keys.by_category.get(id).into_iter().flatten().copied()
@@ -698,6 +720,11 @@ impl Products {
             "products by category",
             &self.keys.by_category,
             &rebuilt.keys.by_category,
+        )?;
+        same(
+            "configurable parents",
+            &self.keys.parents,
+            &rebuilt.keys.parents,
         )?;
         self.text.check(&self.rows)?;
         let cache = &self.rendered;

@@ -24,6 +24,7 @@ pub mod attributes;
 pub mod auth;
 pub mod carts;
 pub mod catalog;
+pub mod configurable;
 pub mod customers;
 pub mod dates;
 pub use sim_magento_webapi::errors;

@@ -994,6 +994,11 @@ pub fn is_salable_for_qty(state: &State, sku: &str, stock_id: u64, qty: f64) -> 
     let Some(product) = crate::catalog::find_by_sku(state, sku) else {
         return false;
     };
+    if product.type_id == "configurable" {
+        return configurable_salable(state, product, |child| {
+            is_salable_for_qty(state, child, stock_id, qty)
+        });
+    }
     if !supports_source_items(&product.type_id) {
         return product.stock_item.is_in_stock;
     }
@@ -1011,6 +1016,23 @@ pub fn is_salable_for_qty(state: &State, sku: &str, stock_id: u64, qty: f64) -> 
         return true;
     }
     salable_qty(state, sku, stock).is_ok_and(|salable| salable + 1e-9 >= qty)
+}
+
+/// A configurable product sells while its own stock item is in stock and at least one
+/// enabled child sells (the stock index gives the parent its children's best status).
+/// Children are not configurable, so this does not recurse further.
+fn configurable_salable(
+    state: &State,
+    product: &crate::catalog::Product,
+    child_salable: impl Fn(&str) -> bool,
+) -> bool {
+    product.stock_item.is_in_stock
+        && product
+            .configurable_links
+            .iter()
+            .filter_map(|id| state.products.get(id))
+            .filter(|c| c.type_id != "configurable" && c.status == 1)
+            .any(|c| child_salable(&c.sku))
 }
 
 /// Why `qty` of a SKU cannot be sold: MSI's `ProductSalabilityError` `{code, message}`.
@@ -1083,6 +1105,9 @@ pub fn is_salable(state: &State, sku: &str, stock_id: i64) -> bool {
     let Some(product) = crate::catalog::find_by_sku(state, sku) else {
         return false;
     };
+    if product.type_id == "configurable" {
+        return configurable_salable(state, product, |child| is_salable(state, child, stock_id));
+    }
     if !supports_source_items(&product.type_id) {
         return product.stock_item.is_in_stock;
     }

@@ -88,6 +88,17 @@ pub fn product(p: &Product, out: &mut Vec<u8>) -> Result<(), serde_json::Error> 
         if !p.category_links.is_empty() {
             ext.field("category_links", &p.category_links)?;
         }
+        if !p.configurable_options.is_empty() {
+            let options: Vec<serde_json::Value> = p
+                .configurable_options
+                .iter()
+                .map(|c| crate::configurable::option_json(c, p.id))
+                .collect();
+            ext.field("configurable_product_options", &options)?;
+        }
+        if !p.configurable_links.is_empty() {
+            ext.field("configurable_product_links", &p.configurable_links)?;
+        }
         stock_item(&p.stock_item, ext.key("stock_item")?)?;
         ext.close();
     }

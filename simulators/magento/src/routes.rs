@@ -7,7 +7,8 @@ use axum::http::Method;
 use sim_magento_webapi::routes::RouteTable;
 
 use crate::handlers::{
-    Handler, attributes, carts, catalog, customers, lifecycle, msi, orders, stores, tokens,
+    Handler, attributes, carts, catalog, configurable, customers, lifecycle, msi, orders, stores,
+    tokens,
 };
 
 pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
@@ -342,6 +343,56 @@ fn declarations() -> Vec<Decl> {
             "/V1/products/types",
             PRODUCTS,
             catalog::product_types,
+        ),
+        // Configurable products (`configurableProductLinkManagementV1`,
+        // `configurableProductOptionRepositoryV1`).
+        (
+            M::GET,
+            "/V1/configurable-products/:sku/children",
+            PRODUCTS,
+            configurable::children,
+        ),
+        (
+            M::DELETE,
+            "/V1/configurable-products/:sku/children/:childSku",
+            PRODUCTS,
+            configurable::remove_child,
+        ),
+        (
+            M::POST,
+            "/V1/configurable-products/:sku/child",
+            PRODUCTS,
+            configurable::add_child,
+        ),
+        (
+            M::GET,
+            "/V1/configurable-products/:sku/options/:id",
+            PRODUCTS,
+            configurable::get_option,
+        ),
+        (
+            M::GET,
+            "/V1/configurable-products/:sku/options/all",
+            PRODUCTS,
+            configurable::list_options,
+        ),
+        (
+            M::POST,
+            "/V1/configurable-products/:sku/options",
+            PRODUCTS,
+            configurable::add_option,
+        ),
+        (
+            M::PUT,
+            "/V1/configurable-products/:sku/options/:id",
+            PRODUCTS,
+            configurable::update_option,
+        ),
+        (
+            M::DELETE,
+            "/V1/configurable-products/:sku/options/:id",
+            PRODUCTS,
+            configurable::delete_option,
         ),
         // Product attributes (`catalogProductAttributeRepositoryV1`, options management).
         (

@@ -126,6 +126,9 @@ pub struct NextIds {
     /// [`State::fill_counters`]).
     #[serde(default)]
     pub attribute_id: u64,
+    /// Next configurable option id (`catalog_product_super_attribute`); 0 likewise.
+    #[serde(default)]
+    pub configurable_option_id: u64,
     /// Next attribute option id (`eav_attribute_option`); 0 likewise.
     #[serde(default)]
     pub attribute_option_id: u64,
@@ -347,6 +350,15 @@ impl State {
                 .max_option_id()
                 .map_or(1, |m| m + 1)
                 .max(crate::attributes::FIRST_OPTION_ID);
+        }
+        if self.next.configurable_option_id == 0 {
+            self.next.configurable_option_id = above(
+                &mut self
+                    .products
+                    .values()
+                    .flat_map(|p| &p.configurable_options)
+                    .map(|o| o.id),
+            );
         }
         if self.next.media_id == 0 {
             self.next.media_id = above(

@@ -538,6 +538,49 @@ fn products(s: &State) -> Checked {
             .filter_map(|o| o.get("option_id").and_then(Value::as_u64)),
     )?;
     counter(
+        "configurable_option_id",
+        s.next.configurable_option_id,
+        "configurable option",
+        s.products
+            .values()
+            .flat_map(|p| &p.configurable_options)
+            .map(|o| o.id),
+    )?;
+    unique_ids(
+        "products",
+        "configurable option id",
+        s.products
+            .values()
+            .flat_map(|p| &p.configurable_options)
+            .map(|o| o.id),
+    )?;
+    for p in s.products.values() {
+        if !p.configurable_links.is_empty() || !p.configurable_options.is_empty() {
+            if p.type_id != "configurable" {
+                return Err(format!(
+                    "products: {} has configurable options or links but is a {} product",
+                    p.sku, p.type_id
+                ));
+            }
+            for o in &p.configurable_options {
+                if s.product_attributes.by_id(o.attribute_id).is_none() {
+                    return Err(format!(
+                        "products: {}'s configurable option {} names attribute {}, which the store does not have",
+                        p.sku, o.id, o.attribute_id
+                    ));
+                }
+            }
+            for child in &p.configurable_links {
+                if *child == p.id || !s.products.contains_key(child) {
+                    return Err(format!(
+                        "products: {} links child {child}, which is not another stored product",
+                        p.sku
+                    ));
+                }
+            }
+        }
+    }
+    counter(
         "media_id",
         s.next.media_id,
         "media gallery entry",

@@ -7,6 +7,7 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sim_magento::catalog::{Product, ProductAttribute, StockItem, product_json};
+use sim_magento::configurable::ConfigurableOption;
 use sim_magento::render;
 
 fn text() -> impl Strategy<Value = String> {
@@ -130,6 +131,11 @@ prop_compose! {
         stock_item in stock_item(),
         (options, media, product_links, tier_prices) in (links(), links(), links(), links()),
         custom_attributes in prop::collection::vec((code(), value()), 0..8),
+        configurable_options in prop::collection::vec(
+            (any::<u64>(), 0u64..200, text(), any::<i64>(), prop::collection::vec(any::<i64>(), 0..3)),
+            0..3,
+        ),
+        configurable_links in prop::collection::vec(any::<u64>(), 0..3),
     ) -> Product {
         Product {
             id,
@@ -157,6 +163,17 @@ prop_compose! {
                 .into_iter()
                 .map(|(code, value)| ProductAttribute::new(&code, value))
                 .collect(),
+            configurable_options: configurable_options
+                .into_iter()
+                .map(|(id, attribute_id, label, position, values)| ConfigurableOption {
+                    id,
+                    attribute_id,
+                    label,
+                    position,
+                    values,
+                })
+                .collect(),
+            configurable_links,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod attributes;
 pub mod carts;
 pub mod catalog;
+pub mod configurable;
 pub mod customers;
 pub mod lifecycle;
 pub mod msi;
