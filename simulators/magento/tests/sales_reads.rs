@@ -742,9 +742,9 @@ async fn shipment_comments_are_added_listed_and_read_back() {
     );
 }
 
-/// `CreditmemoAddCommentTest::testCreditmemoAddComment` and
-/// `CreditmemoCommentsListTest::testCreditmemoCommentsList` (fixture
-/// `creditmemo_with_list.php`).
+/// `CreditmemoAddCommentTest::testCreditmemoAddComment` (fixture
+/// `creditmemo_with_list.php`) and `CreditmemoCommentsListTest::testCreditmemoCommentsList`
+/// (fixture `creditmemo_for_get.php`): a credit memo without comments, then one.
 #[tokio::test]
 async fn creditmemo_comments_are_added_listed_and_read_back() {
     let (app, order, _, _) = TestApp::shipped(1.0).await;
