@@ -1357,7 +1357,7 @@ const TITLE_MAX: usize = 255;
 /// `parent_id` must be one of order `order_id`'s; then the track resource's validator
 /// wants `parent_id`, `order_id`, `track_number` and `carrier_code` present and not
 /// PHP-empty. Any refusal is the repository's one 400 (`Could not save the shipment
-/// tracking.`; the reason only reaches the log). Without `entity_id` the track is
+/// tracking.`; the reason only reaches the log). Without `entity_id` (or with 0) the track is
 /// added to the shipment with the next track id; with one, the fields sent overwrite
 /// that track's (an UPDATE: an id no track has stores nothing, and the answer is
 /// the entity as sent). Returns the answer: the entity as sent, with its id and, when
@@ -1416,7 +1416,8 @@ pub fn save_track(state: &mut State, t: &TrackInput, now: OffsetDateTime) -> MRe
         put("weight", t.weight.map_or(Value::Null, input::num));
         Value::Object(o)
     };
-    let Some(given) = t.entity_id else {
+    // `isObjectNew()` is `!(bool) id`: an id of 0 inserts, as none does.
+    let Some(given) = t.entity_id.filter(|id| *id != 0) else {
         let id = take(&mut state.next.sales.track);
         let mut s = shipment.clone();
         s.tracks.push(Track {
@@ -1547,7 +1548,7 @@ pub fn bind_doc_comment(body: &Value, kind: DocKind) -> MResult<DocCommentInput>
 /// id is not an argument of the service and is ignored): `parent_id` and `comment`
 /// must be present and not PHP-empty (the comment validator) and the document must
 /// exist (the table's foreign key); any refusal is the repository's one 400 (`Could
-/// not save the <doc> comment.`). Without `entity_id` the comment is added to the
+/// not save the <doc> comment.`). Without `entity_id` (or with 0) the comment is added to the
 /// document with the next comment id and `created_at` from the clock; with the id of
 /// one of the document's comments, the fields sent overwrite it; another id stores
 /// nothing. Returns the answer: the entity as sent with its id — `created_at` stays
@@ -1583,7 +1584,8 @@ pub fn save_doc_comment(
             ("parent_id", Value::from(parent)),
         ])
     };
-    match c.entity_id {
+    // `isObjectNew()` is `!(bool) id`: an id of 0 inserts, as none does.
+    match c.entity_id.filter(|id| *id != 0) {
         None => {
             let id = take(&mut state.next.sales.comment);
             comments.push(DocComment {

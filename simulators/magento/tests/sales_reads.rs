@@ -551,6 +551,19 @@ async fn a_track_with_an_id_is_updated_in_place() {
     assert_eq!(ghost["entity_id"], 50);
     assert!(ghost.get("created_at").is_none(), "{ghost}");
     assert!(app.export().await == before);
+    // Id 0 is a new object (`isObjectNew()` is `!(bool) id`): an insert.
+    let (status, fresh) = app
+        .post(
+            "/V1/shipment/track",
+            json!({"entity": {"entity_id": 0, "order_id": order, "parent_id": shipment,
+                   "track_number": "Y", "carrier_code": "dhl"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, fresh["entity_id"].clone()),
+        (200, json!(2)),
+        "{fresh}"
+    );
     app.indexes_hold();
 }
 
@@ -692,6 +705,39 @@ async fn invoice_comments_are_added_listed_and_read_back() {
         json!({"comment": "Paid by cheque", "created_at": "2025-07-21 20:49:13",
                "entity_id": 2, "is_customer_notified": null, "is_visible_on_front": 0,
                "parent_id": invoice})
+    );
+    // With the id of one of the invoice's comments the save overwrites it; 0 adds one.
+    app.tick(5);
+    let (status, edited) = app
+        .post(
+            "/V1/invoices/comments",
+            json!({"entity": {"entity_id": 2, "parent_id": invoice, "comment": "Paid by card"}}),
+        )
+        .await;
+    assert_eq!((status, edited["entity_id"].clone()), (200, json!(2)));
+    let (status, third) = app
+        .post(
+            "/V1/invoices/comments",
+            json!({"entity": {"entity_id": 0, "parent_id": invoice, "comment": "Shipped"}}),
+        )
+        .await;
+    assert_eq!((status, third["entity_id"].clone()), (200, json!(3)));
+    let list = app
+        .ok_get(&format!("/V1/invoices/{invoice}/comments"))
+        .await;
+    let texts: Vec<(Value, Value)> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| (c["comment"].clone(), c["created_at"].clone()))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            (json!("Hello world!"), json!("2025-07-21 20:49:13")),
+            (json!("Paid by card"), json!("2025-07-21 20:49:13")),
+            (json!("Shipped"), json!("2025-07-21 20:49:18")),
+        ]
     );
     // The service does not look the invoice up: an unknown id is an empty list.
     assert_eq!(
