@@ -1369,10 +1369,15 @@ pub trait OrderDocument {
     fn entity_id(&self) -> u64;
     /// Its order's entity id.
     fn order_id(&self) -> u64;
+    /// Ids of the rows it owns that are looked up on their own (a shipment's tracks,
+    /// for `DELETE /V1/shipment/track/{id}`).
+    fn child_ids(&self) -> Vec<u64> {
+        Vec::new()
+    }
 }
 
 macro_rules! order_document {
-    ($t:ty) => {
+    ($t:ty $(, $children:expr)?) => {
         impl OrderDocument for $t {
             fn entity_id(&self) -> u64 {
                 self.entity_id
@@ -1380,19 +1385,30 @@ macro_rules! order_document {
             fn order_id(&self) -> u64 {
                 self.order_id
             }
+            $(
+                fn child_ids(&self) -> Vec<u64> {
+                    ($children)(self)
+                }
+            )?
         }
     };
 }
 
 order_document!(crate::sales::Invoice);
-order_document!(crate::sales::Shipment);
+order_document!(crate::sales::Shipment, |s: &crate::sales::Shipment| s
+    .tracks
+    .iter()
+    .map(|t| t.entity_id)
+    .collect());
 order_document!(crate::sales::Creditmemo);
 
-/// Invoices, shipments or credit memos by entity id, with the per-order index.
+/// Invoices, shipments or credit memos by entity id, with the per-order index and
+/// the index of the rows they own (track id → shipment).
 #[derive(Debug, Clone)]
 pub struct Documents<T> {
     rows: BTreeMap<u64, T>,
     by_order: HashMap<u64, BTreeSet<u64>>,
+    by_child: HashMap<u64, u64>,
 }
 
 impl<T> Default for Documents<T> {
@@ -1400,6 +1416,7 @@ impl<T> Default for Documents<T> {
         Self {
             rows: BTreeMap::new(),
             by_order: HashMap::new(),
+            by_child: HashMap::new(),
         }
     }
 }
@@ -1432,10 +1449,25 @@ impl<'de, T: Deserialize<'de> + OrderDocument> Deserialize<'de> for Documents<T>
 impl<T: OrderDocument> Documents<T> {
     fn from_rows(rows: BTreeMap<u64, T>) -> Self {
         let mut by_order: HashMap<u64, BTreeSet<u64>> = HashMap::new();
+        let mut by_child = HashMap::new();
         for (id, d) in &rows {
             by_order.entry(d.order_id()).or_default().insert(*id);
+            for child in d.child_ids() {
+                by_child.insert(child, *id);
+            }
         }
-        Self { rows, by_order }
+        Self {
+            rows,
+            by_order,
+            by_child,
+        }
+    }
+
+    /// The document that owns row `child_id` (a shipment's track).
+    pub fn of_child(&self, child_id: u64) -> Option<&T> {
+        self.by_child
+            .get(&child_id)
+            .and_then(|id| self.rows.get(id))
     }
 
     /// The documents of order `order_id`, by id.
@@ -1458,8 +1490,16 @@ impl<T: OrderDocument> Documents<T> {
                     self.by_order.remove(&old.order_id());
                 }
             }
+            for child in old.child_ids() {
+                if self.by_child.get(&child) == Some(&id) {
+                    self.by_child.remove(&child);
+                }
+            }
         }
         self.by_order.entry(d.order_id()).or_default().insert(id);
+        for child in d.child_ids() {
+            self.by_child.insert(child, id);
+        }
         self.rows.insert(id, d);
         old
     }
@@ -1469,10 +1509,92 @@ impl<T: OrderDocument> Documents<T> {
     where
         T: Clone,
     {
+        let rebuilt = Self::from_rows(self.rows.clone());
+        same(what, &self.by_order, &rebuilt.by_order)?;
+        same(what, &self.by_child, &rebuilt.by_child)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Orders
+
+/// Orders by entity id, with the index of their items (item id → order id) that
+/// `GET /V1/orders/items/{id}` reads.
+#[derive(Debug, Clone, Default)]
+pub struct Orders {
+    rows: BTreeMap<u64, crate::sales::Order>,
+    by_item: HashMap<u64, u64>,
+}
+
+impl Deref for Orders {
+    type Target = BTreeMap<u64, crate::sales::Order>;
+    fn deref(&self) -> &Self::Target {
+        &self.rows
+    }
+}
+
+impl PartialEq for Orders {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+impl Serialize for Orders {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.rows.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Orders {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::<u64, crate::sales::Order>::deserialize(d).map(Self::from_rows)
+    }
+}
+
+impl Orders {
+    fn from_rows(rows: BTreeMap<u64, crate::sales::Order>) -> Self {
+        let mut by_item = HashMap::new();
+        for (id, o) in &rows {
+            for item in &o.items {
+                by_item.insert(item.item_id, *id);
+            }
+        }
+        Self { rows, by_item }
+    }
+
+    /// The order holding item `item_id`, and the item.
+    pub fn by_item(
+        &self,
+        item_id: u64,
+    ) -> Option<(&crate::sales::Order, &crate::sales::OrderItem)> {
+        let order = self.rows.get(self.by_item.get(&item_id)?)?;
+        let item = order.items.iter().find(|i| i.item_id == item_id)?;
+        Some((order, item))
+    }
+
+    /// Stores order `o` under `id` (its entity id), replacing the one there.
+    pub fn insert(&mut self, id: u64, o: crate::sales::Order) -> Option<crate::sales::Order> {
+        let old = self.rows.remove(&id);
+        if let Some(old) = &old {
+            for item in &old.items {
+                if self.by_item.get(&item.item_id) == Some(&id) {
+                    self.by_item.remove(&item.item_id);
+                }
+            }
+        }
+        for item in &o.items {
+            self.by_item.insert(item.item_id, id);
+        }
+        self.rows.insert(id, o);
+        old
+    }
+
+    /// Compares the index with one rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
         same(
-            what,
-            &self.by_order,
-            &Self::from_rows(self.rows.clone()).by_order,
+            "orders",
+            &self.by_item,
+            &Self::from_rows(self.rows.clone()).by_item,
         )
     }
 }

@@ -80,6 +80,15 @@ pub mod m {
     pub const CANNOT_UNHOLD: &str = "You cannot remove the hold.";
     /// The order comment an offline refund writes (`%1` is the formatted amount).
     pub const REFUNDED_OFFLINE: &str = "We refunded %1 offline.";
+    /// `ShipmentTrackRepository::save`, whatever went wrong (unknown shipment, a
+    /// shipment of another order, a required field missing or empty).
+    pub const TRACK_NOT_SAVED: &str = "Could not save the shipment tracking.";
+    /// `Invoice\CommentRepository::save`, whatever went wrong.
+    pub const INVOICE_COMMENT_NOT_SAVED: &str = "Could not save the invoice comment.";
+    /// `Shipment\CommentRepository::save`, whatever went wrong.
+    pub const SHIPMENT_COMMENT_NOT_SAVED: &str = "Could not save the shipment comment.";
+    /// `Creditmemo\CommentRepository::save`, whatever went wrong.
+    pub const CREDITMEMO_COMMENT_NOT_SAVED: &str = "Could not save the creditmemo comment.";
 }
 
 /// The default status of `state` (reference §8.1); unknown states keep their name.
@@ -229,8 +238,8 @@ pub struct DocInput {
 pub struct ShipInput {
     /// Lines, notify, comment.
     pub doc: DocInput,
-    /// Tracks: `(track_number, title, carrier_code)`.
-    pub tracks: Vec<(String, String, String)>,
+    /// Tracks: `(track_number, title, carrier_code)` (a title left out is NULL).
+    pub tracks: Vec<(String, Option<String>, String)>,
     /// Packages, kept as sent.
     pub packages: Vec<Value>,
     /// `arguments.extension_attributes.source_code`.
@@ -308,7 +317,7 @@ pub fn bind_ship(body: &Value) -> MResult<ShipInput> {
     for t in list(input::field(body, "tracks"), "tracks")? {
         tracks.push((
             opt_string(t, "track_number")?.unwrap_or_default(),
-            opt_string(t, "title")?.unwrap_or_default(),
+            opt_string(t, "title")?,
             opt_string(t, "carrier_code")?.unwrap_or_default(),
         ));
     }
@@ -395,7 +404,7 @@ fn doc_comment(
         .map(|c| DocComment {
             entity_id: take(&mut ids.comment),
             comment: c.comment.clone(),
-            is_customer_notified: i64::from(notified),
+            is_customer_notified: Some(i64::from(notified)),
             is_visible_on_front: i64::from(c.is_visible_on_front),
             created_at: stamp.to_owned(),
         })
@@ -703,7 +712,11 @@ pub fn ship(
             track_number: number.clone(),
             title: title.clone(),
             carrier_code: carrier.clone(),
+            description: None,
+            weight: None,
+            qty: None,
             created_at: stamp.clone(),
+            updated_at: Some(stamp.clone()),
         })
         .collect();
     let comments = doc_comment(
@@ -1082,12 +1095,9 @@ pub fn add_comment(
     h: HistoryInput,
     now: OffsetDateTime,
 ) -> MResult<()> {
-    order(state, order_id)?;
+    let mut o = order(state, order_id)?.clone();
     let id = take(&mut state.next.sales.comment);
     let stamp = dates::db_time(now);
-    let Some(o) = state.orders.get_mut(&order_id) else {
-        return Err(MagentoError::not_found(sales::m::ENTITY_NOT_FOUND));
-    };
     if let Some(s) = &h.status {
         o.status = s.clone();
     }
@@ -1104,6 +1114,7 @@ pub fn add_comment(
         },
     );
     o.updated_at = stamp;
+    state.orders.insert(order_id, o);
     Ok(())
 }
 
@@ -1182,6 +1193,432 @@ pub fn save_order(state: &mut State, entity: &Value, now: OffsetDateTime) -> MRe
     o.updated_at = dates::db_time(now);
     state.orders.insert(order_id, o);
     Ok(order_id)
+}
+
+// ---------------------------------------------------------------------------
+// Shipment tracks and document comments (the repositories' saves)
+
+/// Which document a comment belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// `sales_invoice_comment`.
+    Invoice,
+    /// `sales_shipment_comment`.
+    Shipment,
+    /// `sales_creditmemo_comment`.
+    Creditmemo,
+}
+
+impl DocKind {
+    /// The repository's refusal of any save it could not make.
+    pub fn not_saved(self) -> &'static str {
+        match self {
+            DocKind::Invoice => m::INVOICE_COMMENT_NOT_SAVED,
+            DocKind::Shipment => m::SHIPMENT_COMMENT_NOT_SAVED,
+            DocKind::Creditmemo => m::CREDITMEMO_COMMENT_NOT_SAVED,
+        }
+    }
+
+    /// The data interface the entity binds to (named by unknown-field errors).
+    pub fn interface(self) -> &'static str {
+        match self {
+            DocKind::Invoice => "Magento\\Sales\\Api\\Data\\InvoiceCommentInterface",
+            DocKind::Shipment => "Magento\\Sales\\Api\\Data\\ShipmentCommentInterface",
+            DocKind::Creditmemo => "Magento\\Sales\\Api\\Data\\CreditmemoCommentInterface",
+        }
+    }
+
+    /// The comments of document `id`, when it exists.
+    pub fn comments(self, state: &State, id: u64) -> Option<&[DocComment]> {
+        match self {
+            DocKind::Invoice => state.invoices.get(&id).map(|d| d.comments.as_slice()),
+            DocKind::Shipment => state.shipments.get(&id).map(|d| d.comments.as_slice()),
+            DocKind::Creditmemo => state.creditmemos.get(&id).map(|d| d.comments.as_slice()),
+        }
+    }
+
+    /// Replaces the comments of document `id` (which exists).
+    fn set_comments(self, state: &mut State, id: u64, comments: Vec<DocComment>) {
+        match self {
+            DocKind::Invoice => {
+                if let Some(mut d) = state.invoices.get(&id).cloned() {
+                    d.comments = comments;
+                    state.invoices.insert(d);
+                }
+            }
+            DocKind::Shipment => {
+                if let Some(mut d) = state.shipments.get(&id).cloned() {
+                    d.comments = comments;
+                    state.shipments.insert(d);
+                }
+            }
+            DocKind::Creditmemo => {
+                if let Some(mut d) = state.creditmemos.get(&id).cloned() {
+                    d.comments = comments;
+                    state.creditmemos.insert(d);
+                }
+            }
+        }
+    }
+}
+
+/// Rejects a key of `entity` that `interface` has no getter for (a PHP
+/// `LogicException`: a 500), as the service input processor does.
+fn known_keys(entity: &Value, known: &[&str], interface: &str) -> MResult<()> {
+    let Some(map) = entity.as_object() else {
+        return Err(input::type_error("entity", entity, "array"));
+    };
+    match map
+        .keys()
+        .find(|k| !known.contains(&input::snake(k).as_str()))
+    {
+        Some(k) => Err(MagentoError::unknown_property(k, interface)),
+        None => Ok(()),
+    }
+}
+
+/// PHP's `empty()` on a bound value: `""`, `"0"` and `0` are empty.
+fn php_empty_text(s: &str) -> bool {
+    s.is_empty() || s == "0"
+}
+
+fn opt_i64(entity: &Value, key: &str) -> MResult<Option<i64>> {
+    input::field(entity, key)
+        .map(|v| input::to_i64(v, key))
+        .transpose()
+}
+
+/// The `entity` of `POST /V1/shipment/track`, bound as `ShipmentTrackInterface`'s
+/// setters type it (a left-out or `null` field is unset).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrackInput {
+    /// Update this track instead of adding one.
+    pub entity_id: Option<i64>,
+    /// The order.
+    pub order_id: Option<i64>,
+    /// The shipment.
+    pub parent_id: Option<i64>,
+    /// Package weight.
+    pub weight: Option<f64>,
+    /// Package quantity.
+    pub qty: Option<f64>,
+    /// Tracking number (a string; numbers are printed).
+    pub track_number: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Carrier title.
+    pub title: Option<String>,
+    /// Carrier code.
+    pub carrier_code: Option<String>,
+}
+
+const TRACK_FIELDS: &[&str] = &[
+    "entity_id",
+    "order_id",
+    "parent_id",
+    "weight",
+    "qty",
+    "track_number",
+    "description",
+    "title",
+    "carrier_code",
+    "created_at",
+    "updated_at",
+    "extension_attributes",
+];
+
+/// Binds `entity` (required) of `POST /V1/shipment/track`.
+pub fn bind_track(body: &Value) -> MResult<TrackInput> {
+    let e = input::arg(body, "entity")?;
+    known_keys(
+        e,
+        TRACK_FIELDS,
+        "Magento\\Sales\\Api\\Data\\ShipmentTrackInterface",
+    )?;
+    Ok(TrackInput {
+        entity_id: opt_i64(e, "entity_id")?,
+        order_id: opt_i64(e, "order_id")?,
+        parent_id: opt_i64(e, "parent_id")?,
+        weight: opt_f64(e, "weight")?,
+        qty: opt_f64(e, "qty")?,
+        track_number: opt_string(e, "track_number")?,
+        description: opt_string(e, "description")?,
+        title: opt_string(e, "title")?,
+        carrier_code: opt_string(e, "carrier_code")?,
+    })
+}
+
+/// `sales_shipment_track.carrier_code` is VARCHAR(32), `title` VARCHAR(255): MySQL's
+/// strict mode refuses longer values.
+const CARRIER_CODE_MAX: usize = 32;
+const TITLE_MAX: usize = 255;
+
+/// `POST /V1/shipment/track` (`ShipmentTrackRepository::save`): the shipment named by
+/// `parent_id` must be one of order `order_id`'s; then the track resource's validator
+/// wants `parent_id`, `order_id`, `track_number` and `carrier_code` present and not
+/// PHP-empty. Any refusal is the repository's one 400 (`Could not save the shipment
+/// tracking.`; the reason only reaches the log). Without `entity_id` (or with 0) the track is
+/// added to the shipment with the next track id; with one, the fields sent overwrite
+/// that track's (an UPDATE: an id no track has stores nothing, and the answer is
+/// the entity as sent). Returns the answer: the entity as sent, with its id and, when
+/// a row was written, `created_at`/`updated_at` read back (as `EntityAbstract`
+/// does).
+pub fn save_track(state: &mut State, t: &TrackInput, now: OffsetDateTime) -> MResult<Value> {
+    let refuse = || MagentoError::bad_request(m::TRACK_NOT_SAVED);
+    let shipment = t
+        .parent_id
+        .and_then(|id| u64::try_from(id).ok())
+        .and_then(|id| state.shipments.get(&id))
+        .filter(|s| {
+            t.order_id
+                .is_some_and(|o| u64::try_from(o) == Ok(s.order_id))
+        })
+        .ok_or_else(refuse)?;
+    let number = t.track_number.as_deref().unwrap_or("");
+    let carrier = t.carrier_code.as_deref().unwrap_or("");
+    if php_empty_text(number)
+        || php_empty_text(carrier)
+        || t.parent_id.unwrap_or(0) == 0
+        || t.order_id.unwrap_or(0) == 0
+        || carrier.chars().count() > CARRIER_CODE_MAX
+        || t.title
+            .as_ref()
+            .is_some_and(|x| x.chars().count() > TITLE_MAX)
+    {
+        return Err(refuse());
+    }
+    let shipment_id = shipment.entity_id;
+    let stamp = dates::db_time(now);
+    let answer = |entity_id: Option<i64>, stamps: Option<&str>| {
+        let mut o = Map::new();
+        let mut put = |k: &str, v: Value| {
+            o.insert(k.to_owned(), v);
+        };
+        put("carrier_code", Value::from(carrier));
+        if let Some(at) = stamps {
+            put("created_at", Value::from(at));
+        }
+        put(
+            "description",
+            t.description.clone().map_or(Value::Null, Value::from),
+        );
+        if let Some(id) = entity_id {
+            put("entity_id", Value::from(id));
+        }
+        put("order_id", t.order_id.map_or(Value::Null, Value::from));
+        put("parent_id", t.parent_id.map_or(Value::Null, Value::from));
+        put("qty", t.qty.map_or(Value::Null, input::num));
+        put("title", t.title.clone().map_or(Value::Null, Value::from));
+        put("track_number", Value::from(number));
+        if let Some(at) = stamps {
+            put("updated_at", Value::from(at));
+        }
+        put("weight", t.weight.map_or(Value::Null, input::num));
+        Value::Object(o)
+    };
+    // `isObjectNew()` is `!(bool) id`: an id of 0 inserts, as none does.
+    let Some(given) = t.entity_id.filter(|id| *id != 0) else {
+        let id = take(&mut state.next.sales.track);
+        let mut s = shipment.clone();
+        s.tracks.push(Track {
+            entity_id: id,
+            track_number: number.to_owned(),
+            title: t.title.clone(),
+            carrier_code: carrier.to_owned(),
+            description: t.description.clone(),
+            weight: t.weight,
+            qty: t.qty,
+            created_at: stamp.clone(),
+            updated_at: Some(stamp.clone()),
+        });
+        state.shipments.insert(s);
+        return Ok(answer(i64::try_from(id).ok(), Some(&stamp)));
+    };
+    let Some(owner) = u64::try_from(given)
+        .ok()
+        .and_then(|id| state.shipments.of_child(id))
+    else {
+        // An UPDATE of a row that is not there.
+        return Ok(answer(Some(given), None));
+    };
+    let track_id = u64::try_from(given).unwrap_or(0);
+    let mut old_owner = owner.clone();
+    let Some(pos) = old_owner
+        .tracks
+        .iter()
+        .position(|x| x.entity_id == track_id)
+    else {
+        return Ok(answer(Some(given), None));
+    };
+    let mut track = old_owner.tracks.remove(pos);
+    track.track_number = number.to_owned();
+    track.carrier_code = carrier.to_owned();
+    if t.title.is_some() {
+        track.title.clone_from(&t.title);
+    }
+    if t.description.is_some() {
+        track.description.clone_from(&t.description);
+    }
+    if t.weight.is_some() {
+        track.weight = t.weight;
+    }
+    if t.qty.is_some() {
+        track.qty = t.qty;
+    }
+    track.updated_at = Some(stamp.clone());
+    let created = track.created_at.clone();
+    let mut new_owner = if old_owner.entity_id == shipment_id {
+        old_owner
+    } else {
+        state.shipments.insert(old_owner);
+        state
+            .shipments
+            .get(&shipment_id)
+            .cloned()
+            .ok_or_else(refuse)?
+    };
+    let at = new_owner
+        .tracks
+        .partition_point(|x| x.entity_id < track.entity_id);
+    new_owner.tracks.insert(at, track);
+    state.shipments.insert(new_owner);
+    let mut v = answer(Some(given), Some(&stamp));
+    if let Some(o) = v.as_object_mut() {
+        o.insert("created_at".into(), Value::from(created));
+    }
+    Ok(v)
+}
+
+/// `DELETE /V1/shipment/track/{id}` (`ShipmentTrackRepository::deleteById`): removes
+/// the track from its shipment → `true`. The repository loads the id into an empty
+/// model and deletes `WHERE entity_id = …` without checking that a row was there, so
+/// an unknown id is `true` too and changes nothing.
+pub fn delete_track(state: &mut State, id: i64) -> bool {
+    let Some(track_id) = u64::try_from(id).ok() else {
+        return true;
+    };
+    if let Some(mut s) = state.shipments.of_child(track_id).cloned() {
+        s.tracks.retain(|t| t.entity_id != track_id);
+        state.shipments.insert(s);
+    }
+    true
+}
+
+/// The `entity` of a comment repository save (`InvoiceCommentInterface` and its
+/// shipment and credit memo twins).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocCommentInput {
+    /// Update this comment instead of adding one.
+    pub entity_id: Option<i64>,
+    /// The document.
+    pub parent_id: Option<i64>,
+    /// Text.
+    pub comment: Option<String>,
+    /// 0/1, or unset (NULL).
+    pub is_customer_notified: Option<i64>,
+    /// 0/1, or unset (the column's default 0).
+    pub is_visible_on_front: Option<i64>,
+}
+
+const COMMENT_FIELDS: &[&str] = &[
+    "entity_id",
+    "parent_id",
+    "comment",
+    "is_customer_notified",
+    "is_visible_on_front",
+    "created_at",
+    "extension_attributes",
+];
+
+/// Binds `entity` (required) of a comment save.
+pub fn bind_doc_comment(body: &Value, kind: DocKind) -> MResult<DocCommentInput> {
+    let e = input::arg(body, "entity")?;
+    known_keys(e, COMMENT_FIELDS, kind.interface())?;
+    Ok(DocCommentInput {
+        entity_id: opt_i64(e, "entity_id")?,
+        parent_id: opt_i64(e, "parent_id")?,
+        comment: opt_string(e, "comment")?,
+        is_customer_notified: opt_i64(e, "is_customer_notified")?,
+        is_visible_on_front: opt_i64(e, "is_visible_on_front")?,
+    })
+}
+
+/// `POST /V1/invoices/comments`, `POST /V1/shipment/{id}/comments`,
+/// `POST /V1/creditmemo/{id}/comments` (the comment repositories' `save`; the URL's
+/// id is not an argument of the service and is ignored): `parent_id` and `comment`
+/// must be present and not PHP-empty (the comment validator) and the document must
+/// exist (the table's foreign key); any refusal is the repository's one 400 (`Could
+/// not save the <doc> comment.`). Without `entity_id` (or with 0) the comment is added to the
+/// document with the next comment id and `created_at` from the clock; with the id of
+/// one of the document's comments, the fields sent overwrite it; another id stores
+/// nothing. Returns the answer: the entity as sent with its id — `created_at` stays
+/// `null`, as the comment tables have no `updated_at` for `EntityAbstract` to read
+/// the timestamps back with.
+pub fn save_doc_comment(
+    state: &mut State,
+    kind: DocKind,
+    c: &DocCommentInput,
+    now: OffsetDateTime,
+) -> MResult<Value> {
+    let refuse = || MagentoError::bad_request(kind.not_saved());
+    let text = c.comment.as_deref().unwrap_or("");
+    let parent = c.parent_id.unwrap_or(0);
+    if php_empty_text(text) || parent == 0 {
+        return Err(refuse());
+    }
+    let parent_id = u64::try_from(parent).map_err(|_| refuse())?;
+    let mut comments = kind.comments(state, parent_id).ok_or_else(refuse)?.to_vec();
+    let answer = |entity_id: Option<i64>| {
+        json_object([
+            ("comment", Value::from(text)),
+            ("created_at", Value::Null),
+            ("entity_id", entity_id.map_or(Value::Null, Value::from)),
+            (
+                "is_customer_notified",
+                c.is_customer_notified.map_or(Value::Null, Value::from),
+            ),
+            (
+                "is_visible_on_front",
+                c.is_visible_on_front.map_or(Value::Null, Value::from),
+            ),
+            ("parent_id", Value::from(parent)),
+        ])
+    };
+    // `isObjectNew()` is `!(bool) id`: an id of 0 inserts, as none does.
+    match c.entity_id.filter(|id| *id != 0) {
+        None => {
+            let id = take(&mut state.next.sales.comment);
+            comments.push(DocComment {
+                entity_id: id,
+                comment: text.to_owned(),
+                is_customer_notified: c.is_customer_notified,
+                is_visible_on_front: c.is_visible_on_front.unwrap_or(0),
+                created_at: dates::db_time(now),
+            });
+            kind.set_comments(state, parent_id, comments);
+            Ok(answer(i64::try_from(id).ok()))
+        }
+        Some(given) => {
+            let existing = u64::try_from(given)
+                .ok()
+                .and_then(|id| comments.iter_mut().find(|x| x.entity_id == id));
+            if let Some(row) = existing {
+                text.clone_into(&mut row.comment);
+                if c.is_customer_notified.is_some() {
+                    row.is_customer_notified = c.is_customer_notified;
+                }
+                if let Some(v) = c.is_visible_on_front {
+                    row.is_visible_on_front = v;
+                }
+                kind.set_comments(state, parent_id, comments);
+            }
+            Ok(answer(Some(given)))
+        }
+    }
+}
+
+fn json_object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 #[cfg(test)]

@@ -250,6 +250,18 @@ fn declarations() -> Vec<Decl> {
         (M::GET, "/V1/orders/:id", ORDERS_VIEW, orders::get_order),
         (
             M::GET,
+            "/V1/orders/items",
+            ORDERS_VIEW,
+            orders::list_order_items,
+        ),
+        (
+            M::GET,
+            "/V1/orders/items/:id",
+            ORDERS_VIEW,
+            orders::get_order_item,
+        ),
+        (
+            M::GET,
             "/V1/orders/:id/comments",
             ORDERS_VIEW,
             orders::order_comments,
@@ -334,6 +346,54 @@ fn declarations() -> Vec<Decl> {
             "/V1/creditmemo/:id",
             CREDITMEMOS_VIEW,
             lifecycle::get_creditmemo,
+        ),
+        (
+            M::GET,
+            "/V1/invoices/:id/comments",
+            INVOICES_VIEW,
+            lifecycle::invoice_comments,
+        ),
+        (
+            M::POST,
+            "/V1/invoices/comments",
+            INVOICES_VIEW,
+            lifecycle::add_invoice_comment,
+        ),
+        (
+            M::GET,
+            "/V1/shipment/:id/comments",
+            SHIPMENTS_VIEW,
+            lifecycle::shipment_comments,
+        ),
+        (
+            M::POST,
+            "/V1/shipment/:id/comments",
+            SHIPMENTS_VIEW,
+            lifecycle::add_shipment_comment,
+        ),
+        (
+            M::GET,
+            "/V1/creditmemo/:id/comments",
+            CREDITMEMOS_VIEW,
+            lifecycle::creditmemo_comments,
+        ),
+        (
+            M::POST,
+            "/V1/creditmemo/:id/comments",
+            CREDITMEMOS_VIEW,
+            lifecycle::add_creditmemo_comment,
+        ),
+        (
+            M::POST,
+            "/V1/shipment/track",
+            SHIPMENTS_VIEW,
+            lifecycle::save_track,
+        ),
+        (
+            M::DELETE,
+            "/V1/shipment/track/:id",
+            SHIPMENTS_VIEW,
+            lifecycle::delete_track,
         ),
         // Catalog.
         (M::GET, "/V1/products", PRODUCTS, catalog::search_products),

@@ -298,15 +298,17 @@ pub struct DocItem {
     pub weight: Option<f64>,
 }
 
-/// A document comment.
+/// A document comment (`sales_invoice_comment`, `sales_shipment_comment`,
+/// `sales_creditmemo_comment`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocComment {
     /// Id.
     pub entity_id: u64,
     /// Text.
     pub comment: String,
-    /// 0 or 1.
-    pub is_customer_notified: i64,
+    /// 0 or 1; NULL when a repository save left it out.
+    #[serde(default)]
+    pub is_customer_notified: Option<i64>,
     /// 0 or 1.
     pub is_visible_on_front: i64,
     /// `YYYY-MM-DD HH:MM:SS`.
@@ -341,19 +343,33 @@ pub struct Invoice {
     pub updated_at: String,
 }
 
-/// A shipment tracking number.
+/// A shipment tracking number (`sales_shipment_track`; its `order_id` is the
+/// shipment's, its `parent_id` the shipment).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Track {
     /// Id.
     pub entity_id: u64,
     /// Tracking number.
     pub track_number: String,
-    /// Carrier title.
-    pub title: String,
+    /// Carrier title (NULL when a repository save left it out).
+    #[serde(default)]
+    pub title: Option<String>,
     /// Carrier code.
     pub carrier_code: String,
+    /// Package description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Package weight.
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// Package quantity.
+    #[serde(default)]
+    pub qty: Option<f64>,
     /// `YYYY-MM-DD HH:MM:SS`.
     pub created_at: String,
+    /// `YYYY-MM-DD HH:MM:SS` (the creation time when a fixture leaves it out).
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// A shipment.
@@ -521,7 +537,7 @@ pub fn address_json(order: &Order, a: &OrderAddress) -> Value {
 /// status history as a search result, oldest first (the table's order), under the
 /// `parent_id` filter the service builds. It does not look the order up: an unknown id
 /// is an empty result.
-pub fn order_comments_json(orders: &std::collections::BTreeMap<u64, Order>, id: i64) -> Value {
+pub fn order_comments_json(orders: &crate::index::Orders, id: i64) -> Value {
     let order = u64::try_from(id).ok().and_then(|id| orders.get(&id));
     let mut items: Vec<&StatusHistory> = order
         .map(|o| o.status_histories.iter().collect())
@@ -773,22 +789,65 @@ pub fn doc_item_json(parent_id: u64, item: &DocItem, with_row: bool) -> Value {
     Value::Object(o)
 }
 
+/// A document comment as `InvoiceCommentInterface` (and its shipment and credit memo
+/// twins) renders it: getters in declaration order, all of them non-nullable, so a
+/// NULL column is a JSON `null`.
+pub fn comment_json(parent_id: u64, c: &DocComment) -> Value {
+    json!({
+        "comment": c.comment,
+        "created_at": c.created_at,
+        "entity_id": c.entity_id,
+        "is_customer_notified": c.is_customer_notified,
+        "is_visible_on_front": c.is_visible_on_front,
+        "parent_id": parent_id,
+    })
+}
+
 fn comments_json(parent_id: u64, comments: &[DocComment]) -> Value {
     Value::Array(
         comments
             .iter()
-            .map(|c| {
-                json!({
-                    "comment": c.comment,
-                    "created_at": c.created_at,
-                    "entity_id": c.entity_id,
-                    "is_customer_notified": c.is_customer_notified,
-                    "is_visible_on_front": c.is_visible_on_front,
-                    "parent_id": parent_id,
-                })
-            })
+            .map(|c| comment_json(parent_id, c))
             .collect(),
     )
+}
+
+/// `GET /V1/invoices/{id}/comments`, `/V1/shipment/{id}/comments`,
+/// `/V1/creditmemo/{id}/comments` (`InvoiceService`, `ShipmentService`,
+/// `CreditmemoService::getCommentsList`): the document's comments as a search result
+/// under the `parent_id` filter the service builds, in id order. The services do not
+/// look the document up: an unknown id (`None`) is an empty result.
+pub fn doc_comments_json(id: i64, comments: Option<&[DocComment]>) -> Value {
+    let mut rows: Vec<&DocComment> = comments.map(|c| c.iter().collect()).unwrap_or_default();
+    rows.sort_by_key(|c| c.entity_id);
+    let parent = u64::try_from(id).unwrap_or(0);
+    let items: Vec<Value> = rows.into_iter().map(|c| comment_json(parent, c)).collect();
+    json!({
+        "items": items,
+        "search_criteria": {"filter_groups": [{"filters": [
+            {"field": "parent_id", "value": id.to_string(), "condition_type": "eq"}
+        ]}]},
+        "total_count": items.len(),
+    })
+}
+
+/// A track as `ShipmentTrackInterface` renders it: getters in declaration order;
+/// `created_at`, `updated_at` and `entity_id` are nullable (left out when NULL), the
+/// others are not (a NULL column is a JSON `null`).
+pub fn track_json(order_id: u64, parent_id: u64, t: &Track) -> Value {
+    json!({
+        "carrier_code": t.carrier_code,
+        "created_at": t.created_at,
+        "description": t.description,
+        "entity_id": t.entity_id,
+        "order_id": order_id,
+        "parent_id": parent_id,
+        "qty": t.qty.map(num),
+        "title": t.title,
+        "track_number": t.track_number,
+        "updated_at": t.updated_at.as_deref().unwrap_or(&t.created_at),
+        "weight": t.weight.map(num),
+    })
 }
 
 /// An invoice as `GET /V1/invoices/{id}` renders it.
@@ -837,19 +896,7 @@ pub fn shipment_json(order: &Order, s: &Shipment) -> Value {
         "total_qty": num(qty),
         "updated_at": s.updated_at,
         "items": s.items.iter().map(|i| doc_item_json(s.entity_id, i, false)).collect::<Vec<_>>(),
-        "tracks": s.tracks.iter().map(|t| json!({
-            "order_id": order.entity_id,
-            "created_at": t.created_at,
-            "entity_id": t.entity_id,
-            "parent_id": s.entity_id,
-            "updated_at": t.created_at,
-            "weight": null,
-            "qty": null,
-            "description": null,
-            "track_number": t.track_number,
-            "title": t.title,
-            "carrier_code": t.carrier_code,
-        })).collect::<Vec<_>>(),
+        "tracks": s.tracks.iter().map(|t| track_json(order.entity_id, s.entity_id, t)).collect::<Vec<_>>(),
         "comments": comments_json(s.entity_id, &s.comments),
         "extension_attributes": {"source_code": s.source_code},
     })

@@ -2,18 +2,17 @@
 //! `GET /__sim/state` exports), no HTTP. Domain operations live beside their types in
 //! [`crate::catalog`], [`crate::msi`] and [`crate::auth`].
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 pub use sim_magento_webapi::integrations::{Integration, Integrations};
 
 use crate::carts::{CheckoutConfig, SalesIds};
 use crate::catalog::AttributeSet;
 use crate::index::{
-    Carts, Categories, Customers, Documents, Products, Reservations, SourceItems, Stocks, Tokens,
+    Carts, Categories, Customers, Documents, Orders, Products, Reservations, SourceItems, Stocks,
+    Tokens,
 };
 use crate::msi::{Source, StockSourceLink};
-use crate::sales::{Creditmemo, Invoice, Order, Shipment};
+use crate::sales::{Creditmemo, Invoice, Shipment};
 
 /// Bearer tokens kept per instance (oldest dropped first).
 pub const TOKEN_CAPACITY: usize = 10_000;
@@ -77,7 +76,7 @@ pub struct State {
     pub carts: Carts,
     /// Orders by entity id.
     #[serde(default)]
-    pub orders: BTreeMap<u64, Order>,
+    pub orders: Orders,
     /// Invoices by id.
     #[serde(default)]
     pub invoices: Documents<Invoice>,
@@ -437,6 +436,7 @@ impl State {
         self.invoices.check("invoices")?;
         self.shipments.check("shipments")?;
         self.creditmemos.check("creditmemos")?;
+        self.orders.check()?;
         self.stocks.check()
     }
 }

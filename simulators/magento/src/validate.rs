@@ -990,7 +990,7 @@ fn tokens(s: &State) -> Checked {
 
 fn orders(s: &State) -> Checked {
     let ids = &s.next.sales;
-    keys_match("orders", "order", &s.orders, |o| o.entity_id)?;
+    keys_match("orders", "order", s.orders.iter(), |o| o.entity_id)?;
     counter("sales.order", ids.order, "order", s.orders.keys().copied())?;
     if let Some(o) = s
         .orders
@@ -1220,6 +1220,40 @@ fn documents(s: &State) -> Checked {
     };
     unique_ids("shipments", "track id", tracks())?;
     counter("sales.track", ids.track, "shipment track", tracks())?;
+    // Each document kind keeps its comments in its own table: ids are unique within it.
+    unique_ids(
+        "invoices",
+        "comment id",
+        s.invoices
+            .values()
+            .flat_map(|d| d.comments.iter().map(|c| c.entity_id)),
+    )?;
+    unique_ids(
+        "shipments",
+        "comment id",
+        s.shipments
+            .values()
+            .flat_map(|d| d.comments.iter().map(|c| c.entity_id)),
+    )?;
+    unique_ids(
+        "creditmemos",
+        "comment id",
+        s.creditmemos
+            .values()
+            .flat_map(|d| d.comments.iter().map(|c| c.entity_id)),
+    )?;
+    for d in s.shipments.values() {
+        if let Some(t) = d
+            .tracks
+            .iter()
+            .find(|t| t.track_number.is_empty() || t.carrier_code.is_empty())
+        {
+            return Err(format!(
+                "shipments: track {} of shipment {} needs a track_number and a carrier_code",
+                t.entity_id, d.entity_id
+            ));
+        }
+    }
     for d in s.shipments.values() {
         if !s.sources.iter().any(|x| x.source_code == d.source_code) {
             return Err(format!(

@@ -7,7 +7,7 @@ use super::Ctx;
 use super::orders::order_param;
 use crate::errors::{MResult, MagentoError};
 use crate::input;
-use crate::lifecycle;
+use crate::lifecycle::{self, DocKind};
 use crate::sales::{self, Creditmemo, Invoice, Order, Shipment};
 use crate::search::{self, Field};
 
@@ -207,4 +207,59 @@ pub fn list_creditmemos(ctx: &mut Ctx<'_>) -> MResult<Value> {
         .map(|c| order_of(ctx, c.order_id).map(|o| sales::creditmemo_json(o, c)))
         .collect::<MResult<Vec<_>>>()?;
     Ok(search::result(items, &criteria, total))
+}
+
+/// `POST /V1/shipment/track` → the saved track.
+pub fn save_track(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let track = lifecycle::bind_track(&ctx.body)?;
+    lifecycle::save_track(ctx.state, &track, ctx.now)
+}
+
+/// `DELETE /V1/shipment/track/{id}` → `true`.
+pub fn delete_track(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    Ok(Value::Bool(lifecycle::delete_track(ctx.state, id)))
+}
+
+fn doc_comments(ctx: &Ctx<'_>, kind: DocKind) -> MResult<Value> {
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    let comments = u64::try_from(id)
+        .ok()
+        .and_then(|id| kind.comments(ctx.state, id));
+    Ok(sales::doc_comments_json(id, comments))
+}
+
+/// `GET /V1/invoices/{id}/comments`.
+pub fn invoice_comments(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    doc_comments(ctx, DocKind::Invoice)
+}
+
+/// `GET /V1/shipment/{id}/comments`.
+pub fn shipment_comments(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    doc_comments(ctx, DocKind::Shipment)
+}
+
+/// `GET /V1/creditmemo/{id}/comments`.
+pub fn creditmemo_comments(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    doc_comments(ctx, DocKind::Creditmemo)
+}
+
+fn add_doc_comment(ctx: &mut Ctx<'_>, kind: DocKind) -> MResult<Value> {
+    let comment = lifecycle::bind_doc_comment(&ctx.body, kind)?;
+    lifecycle::save_doc_comment(ctx.state, kind, &comment, ctx.now)
+}
+
+/// `POST /V1/invoices/comments` → the saved comment.
+pub fn add_invoice_comment(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    add_doc_comment(ctx, DocKind::Invoice)
+}
+
+/// `POST /V1/shipment/{id}/comments` → the saved comment (the URL's id is ignored).
+pub fn add_shipment_comment(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    add_doc_comment(ctx, DocKind::Shipment)
+}
+
+/// `POST /V1/creditmemo/{id}/comments` → the saved comment (the URL's id is ignored).
+pub fn add_creditmemo_comment(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    add_doc_comment(ctx, DocKind::Creditmemo)
 }

@@ -84,3 +84,50 @@ pub fn list_orders(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let items = page.into_iter().map(|o| sales::order_json(o)).collect();
     Ok(search::result(items, &criteria, total))
 }
+
+/// `GET /V1/orders/items/{id}` (`Order\ItemRepository::get`): the item as it appears
+/// in its order's `items`; id 0 is 400 `An ID is needed…`, an unknown id 404. Looked
+/// up through the item index.
+pub fn get_order_item(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
+    if id == 0 {
+        return Err(MagentoError::bad_request(sales::m::ID_NEEDED));
+    }
+    u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.state.orders.by_item(id))
+        .map(|(order, item)| sales::item_json(order, item))
+        .ok_or_else(|| MagentoError::not_found(sales::m::ENTITY_NOT_FOUND))
+}
+
+/// An order item's column for searchCriteria: read from its JSON, which carries every
+/// `sales_order_item` column the API shows (`parent_item_id` is NULL: no item here
+/// has a parent).
+fn item_field<'a>(item: &'a Value, column: &str) -> Field<'a> {
+    match item.get(column) {
+        Some(Value::String(s)) => Field::text(s),
+        Some(Value::Number(n)) => n.as_f64().map_or(Field::Missing, Field::Num),
+        _ => Field::Missing,
+    }
+}
+
+/// `GET /V1/orders/items?searchCriteria…` (required; `Order\ItemRepository::getList`)
+/// over every order's items, in item id order.
+pub fn list_order_items(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let criteria = search::from_query(&ctx.query, true)?;
+    let mut rows: Vec<(u64, Value)> = ctx
+        .state
+        .orders
+        .values()
+        .flat_map(|o| {
+            o.items
+                .iter()
+                .map(move |i| (i.item_id, sales::item_json(o, i)))
+        })
+        .collect();
+    rows.sort_by_key(|(id, _)| *id);
+    let rows: Vec<Value> = rows.into_iter().map(|(_, v)| v).collect();
+    let (page, total) = criteria.apply(&rows, |i, f| item_field(i, f))?;
+    let items = page.into_iter().cloned().collect();
+    Ok(search::result(items, &criteria, total))
+}
