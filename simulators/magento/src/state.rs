@@ -318,6 +318,14 @@ impl State {
                     .filter_map(|o| o.get("option_id").and_then(serde_json::Value::as_u64)),
             );
         }
+        if self.next.sales.quote_payment == 0 {
+            self.next.sales.quote_payment =
+                above(&mut self.carts.values().filter_map(|c| c.payment_id));
+        }
+        if self.next.sales.quote_address == 0 {
+            self.next.sales.quote_address =
+                above(&mut self.carts.values().filter_map(|c| c.billing_address_id));
+        }
         if self.next.media_id == 0 {
             self.next.media_id = above(
                 &mut self
