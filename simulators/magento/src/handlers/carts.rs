@@ -253,10 +253,18 @@ fn missing_args(missing: &[&str]) -> MagentoError {
 /// `PUT /V1/guest-carts/{cartId}` (`GuestCartManagement::assignCustomer`, customer
 /// token): the token's customer (`customerId` is forced) takes the guest cart → `true`.
 pub fn guest_assign(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let customer = customer_id(ctx)?;
     let mut missing = Vec::new();
+    // `%customer_id%` is null for a caller that is no customer (an admin or an
+    // integration passes the `self` check): the argument is then missing.
+    let customer = match ctx.principal {
+        Principal::Customer { customer_id } => Some(customer_id),
+        _ => {
+            missing.push("customerId");
+            None
+        }
+    };
     let store = store_arg(&ctx.body, &mut missing)?;
-    let Some(store) = store else {
+    let (Some(customer), Some(store)) = (customer, store) else {
         return Err(missing_args(&missing));
     };
     let id = carts::guest_cart_id(ctx.state, ctx.param(0))?;
