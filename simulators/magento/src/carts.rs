@@ -1291,11 +1291,16 @@ pub fn create_for_customer_checked(
     Ok(create_for_customer(state, store_id, customer_id, now))
 }
 
-fn no_such_customer(id: u64) -> MagentoError {
+fn no_such_customer(id: impl Into<Value>) -> MagentoError {
     MagentoError::not_found(m2::NO_SUCH_CUSTOMER).named([
         ("fieldName", json!("customerId")),
-        ("fieldValue", json!(id)),
+        ("fieldValue", id.into()),
     ])
+}
+
+/// A `customerId` argument bound as an `int`: a negative one is an unknown customer.
+pub fn customer_id_arg(id: i64) -> MResult<u64> {
+    u64::try_from(id).map_err(|_| no_such_customer(id))
 }
 
 /// `GET /V1/carts/{cartId}` (`CartRepository::get`): any cart, active or not.

@@ -222,7 +222,7 @@ pub fn admin_create(ctx: &mut Ctx<'_>) -> MResult<Value> {
 /// customer's active cart id (an `int`), a new cart when none.
 pub fn customer_create(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let customer = input::to_i64(&Value::String(ctx.param(0).to_owned()), "customerId")?;
-    let customer = u64::try_from(customer).unwrap_or(u64::MAX);
+    let customer = carts::customer_id_arg(customer)?;
     let store = ctx.store_id();
     carts::create_for_customer_checked(ctx.state, store, customer, ctx.now).map(|id| json!(id))
 }
@@ -287,7 +287,7 @@ pub fn admin_assign(ctx: &mut Ctx<'_>) -> MResult<Value> {
         return Err(missing_args(&missing));
     };
     let id = carts::admin_cart_id(ctx.param(0))?;
-    let customer = u64::try_from(customer).unwrap_or(u64::MAX);
+    let customer = carts::customer_id_arg(customer)?;
     carts::assign_customer(ctx.state, id, customer, store, ctx.now)?;
     Ok(Value::Bool(true))
 }
