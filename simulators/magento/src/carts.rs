@@ -1659,3 +1659,29 @@ pub fn search_carts(state: &State, query: &Value) -> MResult<Value> {
     let items = page.into_iter().map(|c| cart_view(state, c)).collect();
     Ok(crate::search::result(items, &criteria, total))
 }
+
+/// The cart of an admin item update (`PUT /V1/carts/{cartId}/items/{itemId}`):
+/// `CartItemRepository::save` reads `cartItem.quote_id` (the URL's last parameter,
+/// `itemId`, is the only one `ParamsOverrider` puts into the body), refuses it when
+/// PHP-falsy (400 `"quoteId" is required…`) and loads it with `getActive` (404 naming
+/// `cartId` with the value as sent).
+pub fn item_quote_id(state: &State, item: &Value) -> MResult<u64> {
+    let raw = input::field(item, "quote_id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = match &raw {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => if *b { "1" } else { "" }.to_owned(),
+        other => return Err(input::type_error("quote_id", other, "string")),
+    };
+    if text.is_empty() || text == "0" {
+        return Err(MagentoError::required("quoteId"));
+    }
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|id| state.carts.get(id).is_some_and(|c| c.is_active))
+        .ok_or_else(|| cart_not_found(raw))
+}

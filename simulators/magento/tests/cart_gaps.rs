@@ -972,11 +972,50 @@ async fn admin_cart_reads_and_refusals() {
     // A cart id that is no int: the type error of the binding.
     let (status, answer) = app.get("/V1/carts/abc/items").await;
     assert_eq!(status, 400, "{answer}");
-    // Item refusals name the cart and item.
+    // An item update names its cart in `cartItem.quote_id` (only the URL's last
+    // parameter, the item id, goes into the body): required, and it wins over the
+    // URL's cart id.
     let (status, answer) = app
         .put(
             &format!("/V1/carts/{cart}/items/777"),
             json!({"cartItem": {"qty": 1}}),
+        )
+        .await;
+    assert_eq!(
+        (status, answer),
+        (
+            400,
+            json!({"message": "\"%fieldName\" is required. Enter and try again.",
+                   "parameters": {"fieldName": "quoteId"}})
+        )
+    );
+    let (status, answer) = app
+        .put(
+            &format!("/V1/carts/{cart}/items/777"),
+            json!({"cartItem": {"qty": 1, "quote_id": "9999"}}),
+        )
+        .await;
+    assert_eq!((status, answer), (404, not_found_cart(json!("9999"))));
+    let other = app.admin_cart_with("simple", 1.0).await;
+    let other_item = app
+        .ok(None, M::GET, &format!("/V1/carts/{other}/items"), None)
+        .await[0]["item_id"]
+        .clone();
+    let moved = app
+        .ok(
+            None,
+            M::PUT,
+            &format!("/V1/carts/{cart}/items/{other_item}"),
+            Some(json!({"cartItem": {"qty": 4, "quote_id": other}})),
+        )
+        .await;
+    assert_eq!(moved["quote_id"], json!(other.to_string()));
+    assert_eq!(moved["qty"], json!(4));
+    // Item refusals name the cart and item.
+    let (status, answer) = app
+        .put(
+            &format!("/V1/carts/{cart}/items/777"),
+            json!({"cartItem": {"qty": 1, "quote_id": cart}}),
         )
         .await;
     assert_eq!(

@@ -100,9 +100,12 @@ fn add_item(ctx: &mut Ctx<'_>, which: Which) -> MResult<Value> {
 }
 
 fn update_item(ctx: &mut Ctx<'_>, which: Which) -> MResult<Value> {
-    let id = cart_id(ctx, which)?;
-    let item_id = item_param(ctx, which)?;
     let item = input::arg(&ctx.body, "cartItem")?.clone();
+    let id = match which {
+        Which::Admin => carts::item_quote_id(ctx.state, &item)?,
+        _ => cart_id(ctx, which)?,
+    };
+    let item_id = item_param(ctx, which)?;
     carts::update_item(ctx.state, id, item_id, &item, ctx.now)?;
     item_response(ctx, id, item_id)
 }
