@@ -1625,7 +1625,7 @@ pub fn assign_customer(
 }
 
 /// A cart's column for searchCriteria (`quote` table columns).
-fn cart_field<'a>(c: &'a Cart, column: &str) -> crate::search::Field<'a> {
+fn cart_field<'a>(state: &State, c: &'a Cart, column: &str) -> crate::search::Field<'a> {
     use crate::search::Field;
     let id = |v: Option<u64>| v.map_or(Field::Missing, |v| Field::Num(v as f64));
     match column {
@@ -1640,6 +1640,7 @@ fn cart_field<'a>(c: &'a Cart, column: &str) -> crate::search::Field<'a> {
         "items_count" => Field::Num(c.items.len() as f64),
         "items_qty" => Field::Num(c.items.iter().map(|i| i.qty).sum()),
         "subtotal" | "base_subtotal" => Field::Num(subtotal(c)),
+        "grand_total" | "base_grand_total" => Field::Num(grand_total(state, c)),
         "customer_email" => c.email.as_deref().map_or(Field::Missing, Field::text),
         "reserved_order_id" => c
             .reserved_order_id
@@ -1655,7 +1656,7 @@ fn cart_field<'a>(c: &'a Cart, column: &str) -> crate::search::Field<'a> {
 pub fn search_carts(state: &State, query: &Value) -> MResult<Value> {
     let criteria = crate::search::from_query(query, true)?;
     let rows: Vec<&Cart> = state.carts.values().collect();
-    let (page, total) = criteria.apply(&rows, |c, f| cart_field(c, f))?;
+    let (page, total) = criteria.apply(&rows, |c, f| cart_field(state, c, f))?;
     let items = page.into_iter().map(|c| cart_view(state, c)).collect();
     Ok(crate::search::result(items, &criteria, total))
 }

@@ -1110,6 +1110,44 @@ async fn carts_are_searched_with_search_criteria() {
     assert_eq!(paged["items"][0]["id"], json!(b));
     assert_eq!(paged["total_count"], json!(3));
 
+    // CartRepositoryTest::testGetList: grand_total >= 25 OR subtotal = 10 (the test's
+    // 15 raised above cart `b`'s 20, which the PHP fixture does not have), created
+    // between yesterday and tomorrow, by subtotal ascending; only cart `a` (one item at
+    // 10, no shipping yet) matches.
+    let query = "/V1/carts/search?\
+        searchCriteria[filter_groups][0][filters][0][field]=grand_total\
+        &searchCriteria[filter_groups][0][filters][0][value]=25\
+        &searchCriteria[filter_groups][0][filters][0][condition_type]=gteq\
+        &searchCriteria[filter_groups][0][filters][1][field]=subtotal\
+        &searchCriteria[filter_groups][0][filters][1][value]=10\
+        &searchCriteria[filter_groups][0][filters][1][condition_type]=eq\
+        &searchCriteria[filter_groups][1][filters][0][field]=created_at\
+        &searchCriteria[filter_groups][1][filters][0][value]=2025-07-20\
+        &searchCriteria[filter_groups][1][filters][0][condition_type]=gteq\
+        &searchCriteria[filter_groups][2][filters][0][field]=created_at\
+        &searchCriteria[filter_groups][2][filters][0][value]=2025-07-22\
+        &searchCriteria[filter_groups][2][filters][0][condition_type]=lteq\
+        &searchCriteria[sortOrders][0][field]=subtotal\
+        &searchCriteria[sortOrders][0][direction]=ASC";
+    let found = app.ok(None, M::GET, query, None).await;
+    assert_eq!(found["total_count"], json!(1), "{found}");
+    let cart = &found["items"][0];
+    assert_eq!(cart["id"], json!(a));
+    assert_eq!(cart["is_active"], json!(true));
+    assert_eq!(cart["customer_is_guest"], json!(true));
+    assert_eq!(cart["created_at"], "2025-07-21 20:49:08");
+
+    // CartRepositoryTest::testGetListThrowsExceptionIfProvidedSearchFieldIsInvalid: a
+    // PUT to /V1/carts/search is the admin assignment with cart id "search".
+    let (status, _) = app
+        .put(
+            "/V1/carts/search",
+            json!({"searchCriteria": {"filter_groups": [{"filters": [
+                {"field": "invalid_field", "value": 0, "condition_type": "eq"}]}]}}),
+        )
+        .await;
+    assert_eq!(status, 400);
+
     // searchCriteria is required.
     let (status, answer) = app.get("/V1/carts/search").await;
     assert_eq!(
