@@ -618,7 +618,11 @@ fn cart_view(state: &State, c: &Cart) -> Value {
     );
     o.insert(
         "billing_address".into(),
-        c.billing_address.clone().map_or(json!({}), Value::Object),
+        quote_address_json(
+            c.billing_address_id,
+            c.billing_address.as_ref(),
+            c.customer_id,
+        ),
     );
     o.insert("orig_order_id".into(), json!(0));
     o.insert(

@@ -966,6 +966,17 @@ async fn admin_cart_reads_and_refusals() {
     assert_eq!(read["items_qty"], json!(2));
     assert_eq!(read["customer_is_guest"], json!(true));
     assert_eq!(read["store_id"], json!(1));
+    // The cart renders its billing address as `GET …/billing-address` does.
+    let billing = app
+        .ok(
+            None,
+            M::GET,
+            &format!("/V1/carts/{cart}/billing-address"),
+            None,
+        )
+        .await;
+    assert_eq!(read["billing_address"], billing);
+    assert_eq!(billing["street"], json!([""]));
     // CartRepositoryTest::testGetCartThrowsExceptionIfThereIsNoCartWithProvidedId.
     let (status, answer) = app.get("/V1/carts/9999").await;
     assert_eq!((status, answer), (404, not_found_cart(json!(9999))));
