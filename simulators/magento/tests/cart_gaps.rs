@@ -1232,6 +1232,38 @@ async fn payment_and_billing_address_ids_survive_an_export_and_import() {
         json!({"method": "checkmo"})
     );
 
+    // The two counters are part of a state: an import without them is refused (a
+    // fixture file may leave them out; they are then filled from its carts).
+    let mut older = state.clone();
+    let sales = older["next"]["sales"]
+        .as_object_mut()
+        .expect("sales counters");
+    sales.remove("quote_payment");
+    sales.remove("quote_address");
+    let resp = app
+        .client
+        .put(&state_url)
+        .json(&older)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(resp.status().as_u16(), 400);
+    let text = resp.text().await.expect("body");
+    assert!(
+        text.contains("next.sales.quote_payment, next.sales.quote_address"),
+        "{text}"
+    );
+
+    let fixture = sim_magento::fixtures::parse(&older.to_string()).expect("fixture text");
+    assert_eq!(
+        (
+            fixture.next.sales.quote_payment,
+            fixture.next.sales.quote_address
+        ),
+        (2, 3),
+        "filled above the cart's payment 1 and billing address 2"
+    );
+
     // A payment id at or above the counter is refused whole.
     let mut bad = state.clone();
     bad["next"]["sales"]["quote_payment"] = json!(1);
