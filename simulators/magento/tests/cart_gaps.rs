@@ -574,6 +574,23 @@ async fn billing_addresses_are_assigned_and_read_on_all_three_families() {
     let gid: u64 = gid.as_str().expect("id string").parse().expect("numeric");
     let got = app.guest_ok(M::GET, &gpath, None).await;
     assert_eq!(got, test_address_rendered(gid, None));
+    // GuestBillingAddressManagementTest::testSetAddress with useForShipping: the
+    // shipping address is the billing one, `same_as_billing` 1.
+    let shared = app
+        .guest_ok(
+            M::POST,
+            &gpath,
+            Some(json!({"address": test_address(), "useForShipping": true})),
+        )
+        .await;
+    assert_ne!(shared, json!(gid.to_string()));
+    let read = app
+        .guest_ok(M::GET, &format!("/V1/guest-carts/{guest}"), None)
+        .await;
+    let shipping = &read["extension_attributes"]["shipping_assignments"][0]["shipping"]["address"];
+    assert_eq!(shipping["same_as_billing"], json!(1));
+    assert_eq!(shipping["firstname"], "John");
+    assert_eq!(shipping["country_id"], "US");
 
     // BillingAddressManagementTest::testSetMyAddress / testGetMyAddress.
     let (customer, token) = app.customer(EMAIL).await;
