@@ -194,6 +194,20 @@ pub struct Cart {
     /// The order placed from it.
     #[serde(default)]
     pub reserved_order_id: Option<String>,
+    /// Id of the quote payment row, once a payment method was set
+    /// (`PaymentMethodManagement::set` answers it).
+    #[serde(default)]
+    pub payment_id: Option<u64>,
+    /// `po_number` of the payment.
+    #[serde(default)]
+    pub po_number: Option<String>,
+    /// `additional_data` of the payment.
+    #[serde(default)]
+    pub payment_additional_data: Option<Vec<String>>,
+    /// Quote address id of the billing address (a new one per
+    /// `BillingAddressManagement::assign`).
+    #[serde(default)]
+    pub billing_address_id: Option<u64>,
 }
 
 /// A cart item.
@@ -245,6 +259,12 @@ pub struct SalesIds {
     pub doc_item: u64,
     /// Shipment track.
     pub track: u64,
+    /// Quote payment (0 when a state leaves it out: filled from the carts).
+    #[serde(default)]
+    pub quote_payment: u64,
+    /// Quote address (0 when a state leaves it out: filled from the carts).
+    #[serde(default)]
+    pub quote_address: u64,
 }
 
 impl Default for SalesIds {
@@ -263,6 +283,8 @@ impl Default for SalesIds {
             creditmemo: 1,
             doc_item: 1,
             track: 1,
+            quote_payment: 1,
+            quote_address: 1,
         }
     }
 }
@@ -296,6 +318,8 @@ pub fn create(
     now: OffsetDateTime,
 ) -> u64 {
     let id = take(&mut state.next.sales.quote);
+    // `createEmptyCart` saves the quote with its (empty) billing address.
+    let billing_address_id = take(&mut state.next.sales.quote_address);
     let stamp = dates::db_time(now);
     state.carts.insert(Cart {
         id,
@@ -312,6 +336,10 @@ pub fn create(
         email: None,
         payment_method: None,
         reserved_order_id: None,
+        payment_id: None,
+        po_number: None,
+        payment_additional_data: None,
+        billing_address_id: Some(billing_address_id),
     });
     id
 }
@@ -561,7 +589,11 @@ pub fn items_json(state: &State, cart_id: u64) -> MResult<Value> {
 
 /// `GET /V1/guest-carts/{cartId}` and `/V1/carts/mine`.
 pub fn cart_json(state: &State, cart_id: u64) -> MResult<Value> {
-    let c = cart(state, cart_id)?;
+    cart(state, cart_id).map(|c| cart_view(state, c))
+}
+
+/// A cart as `CartRepository::get` renders it.
+fn cart_view(state: &State, c: &Cart) -> Value {
     let customer = c.customer_id.and_then(|id| state.customers.get(&id));
     let mut o = Map::new();
     o.insert("id".into(), json!(c.id));
@@ -586,7 +618,11 @@ pub fn cart_json(state: &State, cart_id: u64) -> MResult<Value> {
     );
     o.insert(
         "billing_address".into(),
-        c.billing_address.clone().map_or(json!({}), Value::Object),
+        quote_address_json(
+            c.billing_address_id,
+            c.billing_address.as_ref(),
+            c.customer_id,
+        ),
     );
     o.insert("orig_order_id".into(), json!(0));
     o.insert(
@@ -611,7 +647,7 @@ pub fn cart_json(state: &State, cart_id: u64) -> MResult<Value> {
         "extension_attributes".into(),
         json!({"shipping_assignments": assignments}),
     );
-    Ok(Value::Object(o))
+    Value::Object(o)
 }
 
 fn is_virtual(c: &Cart) -> bool {
@@ -1096,6 +1132,9 @@ pub fn place_order(
         }
     }
     state.orders.insert(order_id, order);
+    if c.payment_id.is_none() {
+        c.payment_id = Some(take(&mut state.next.sales.quote_payment));
+    }
     if let Some(stored) = state.carts.get_mut(&cart_id) {
         *stored = c;
         stored.is_active = false;
@@ -1173,4 +1212,481 @@ fn store_name(state: &State, store_id: u64) -> String {
 fn protect_code(order_id: u64) -> String {
     let digest = Sha256::digest(format!("cartsim-order-{order_id}").as_bytes());
     digest.iter().take(3).map(|b| format!("{b:02x}")).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Cart lookups by URL family, payment selection, shipping methods, billing address,
+// customer assignment and the admin cart list (issue 11, item 8).
+
+/// Messages of the services below, verbatim.
+pub mod m2 {
+    /// `ParamOverriderCartId`: a `mine` sub-resource for a customer without an active
+    /// cart.
+    pub const NO_ACTIVE_CART: &str = "Current customer does not have an active cart.";
+    /// `QuoteManagement::assignCustomer`: the store is not one the customer shares.
+    pub const ASSIGN_OTHER_STORE: &str =
+        "The customer can't be assigned to the cart. The cart belongs to a different store.";
+    /// `QuoteManagement::assignCustomer`: the cart already has a customer.
+    pub const ASSIGN_NOT_ANONYMOUS: &str =
+        "The customer can't be assigned to the cart because the cart isn't anonymous.";
+    /// A customer id the store does not know.
+    pub const NO_SUCH_CUSTOMER: &str = "No such entity with %fieldName = %fieldValue";
+}
+
+/// The cart with quote id `id` whatever its state (`QuoteRepository::get`, which the
+/// cart read and the payment services use); 404 naming `cartId` when unknown.
+pub fn any_cart(state: &State, id: u64) -> MResult<&Cart> {
+    state
+        .carts
+        .get(&id)
+        .ok_or_else(|| cart_not_found(json!(id)))
+}
+
+/// The quote behind a guest cart's masked id whatever the cart's state (the guest
+/// services over `QuoteRepository::get`); an unknown mask is the 404 with
+/// `fieldValue` null.
+pub fn guest_quote_id(state: &State, masked: &str) -> MResult<u64> {
+    state
+        .carts
+        .by_mask(masked)
+        .map(|c| c.id)
+        .ok_or_else(|| cart_not_found(Value::Null))
+}
+
+/// The cart id a `/V1/carts/mine/…` sub-resource runs on (`ParamOverriderCartId`):
+/// the customer's active cart, else 404 `Current customer does not have an active
+/// cart.`
+pub fn mine_cart_id(state: &State, customer_id: u64) -> MResult<u64> {
+    customer_cart_id(state, customer_id).map_err(|_| MagentoError::not_found(m2::NO_ACTIVE_CART))
+}
+
+/// The `cartId` path parameter of an admin route, as the `int` Magento binds it: a
+/// non-numeric value is the rendered type error, a negative one an unknown cart.
+pub fn admin_cart_id(param: &str) -> MResult<u64> {
+    let id = input::to_i64(&Value::String(param.to_owned()), "cartId")?;
+    u64::try_from(id).map_err(|_| cart_not_found(json!(id)))
+}
+
+/// `POST /V1/carts/` (`QuoteManagement::createEmptyCart`): an anonymous cart without a
+/// masked id in `store_id`. Returns the quote id.
+pub fn create_admin_cart(state: &mut State, store_id: u64, now: OffsetDateTime) -> u64 {
+    let id = create(state, store_id, None, now);
+    if let Some(c) = state.carts.get(&id).cloned() {
+        state.carts.insert(Cart {
+            masked_id: None,
+            ..c
+        });
+    }
+    id
+}
+
+/// `POST /V1/customers/{customerId}/carts` (`createEmptyCartForCustomer`): the
+/// customer's active cart, a new one in `store_id` when none; an unknown customer is
+/// 404 naming `customerId`.
+pub fn create_for_customer_checked(
+    state: &mut State,
+    store_id: u64,
+    customer_id: u64,
+    now: OffsetDateTime,
+) -> MResult<u64> {
+    if !state.customers.contains_key(&customer_id) {
+        return Err(no_such_customer(customer_id));
+    }
+    Ok(create_for_customer(state, store_id, customer_id, now))
+}
+
+fn no_such_customer(id: impl Into<Value>) -> MagentoError {
+    MagentoError::not_found(m2::NO_SUCH_CUSTOMER).named([
+        ("fieldName", json!("customerId")),
+        ("fieldValue", id.into()),
+    ])
+}
+
+/// A `customerId` argument bound as an `int`: a negative one is an unknown customer.
+pub fn customer_id_arg(id: i64) -> MResult<u64> {
+    u64::try_from(id).map_err(|_| no_such_customer(id))
+}
+
+/// `GET /V1/carts/{cartId}` (`CartRepository::get`): any cart, active or not.
+pub fn any_cart_json(state: &State, cart_id: u64) -> MResult<Value> {
+    any_cart(state, cart_id).map(|c| cart_view(state, c))
+}
+
+fn has_country(a: Option<&Map<String, Value>>) -> bool {
+    a.and_then(|a| a.get("country_id").or_else(|| a.get("countryId")))
+        .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+}
+
+fn grand_total(state: &State, c: &Cart) -> f64 {
+    round(subtotal(c) + chosen_rate(state, c).map_or(0.0, |r| r.amount))
+}
+
+/// `PUT …/selected-payment-method` (`PaymentMethodManagement::set`) on any cart: a
+/// shippable cart needs a shipping address with a country; the method must be one
+/// the store offers, and a zero grand total takes only `free`
+/// (`Checks\ZeroTotal`). Returns the quote payment id (kept across re-sets).
+pub fn set_payment(
+    state: &mut State,
+    cart_id: u64,
+    method: &Value,
+    now: OffsetDateTime,
+) -> MResult<u64> {
+    let c = any_cart(state, cart_id)?;
+    if !method.is_object() {
+        return Err(input::type_error(
+            "method",
+            method,
+            "Magento\\Quote\\Api\\Data\\PaymentInterface",
+        ));
+    }
+    let code = input::field(method, "method")
+        .map(|v| input::to_string(v, "method"))
+        .transpose()?
+        .unwrap_or_default();
+    let po_number = input::field(method, "po_number")
+        .map(|v| input::to_string(v, "po_number"))
+        .transpose()?;
+    let additional = match input::field(method, "additional_data") {
+        None => None,
+        Some(Value::Array(list)) => Some(
+            list.iter()
+                .map(|v| input::to_string(v, "additional_data"))
+                .collect::<MResult<Vec<_>>>()?,
+        ),
+        Some(other) => return Err(input::type_error("additional_data", other, "string[]")),
+    };
+    if !is_virtual(c) && !has_country(c.shipping_address.as_ref()) {
+        return Err(MagentoError::bad_request(m::SHIPPING_ADDRESS_MISSING));
+    }
+    let offered = state
+        .checkout
+        .payment_methods
+        .iter()
+        .any(|p| p.code == code);
+    if !offered || (grand_total(state, c) < 0.0001 && code != "free") {
+        return Err(MagentoError::bad_request(m::PAYMENT_NOT_AVAILABLE));
+    }
+    let next_payment = state.next.sales.quote_payment;
+    let c = state
+        .carts
+        .get_mut(&cart_id)
+        .ok_or_else(|| cart_not_found(json!(cart_id)))?;
+    let payment_id = match c.payment_id {
+        Some(id) => id,
+        None => {
+            c.payment_id = Some(next_payment);
+            state.next.sales.quote_payment += 1;
+            next_payment
+        }
+    };
+    c.payment_method = Some(code);
+    c.po_number = po_number;
+    c.payment_additional_data = additional;
+    c.updated_at = dates::db_time(now);
+    Ok(payment_id)
+}
+
+/// `GET …/selected-payment-method` (`PaymentMethodManagement::get`) on any cart:
+/// `null` before a payment was set, else the payment as `PaymentInterface` renders
+/// it (nullable getters left out when null).
+pub fn payment_json(state: &State, cart_id: u64) -> MResult<Value> {
+    let c = any_cart(state, cart_id)?;
+    if c.payment_id.is_none() {
+        return Ok(Value::Null);
+    }
+    let mut o = Map::new();
+    if let Some(po) = &c.po_number {
+        o.insert("po_number".into(), json!(po));
+    }
+    o.insert(
+        "method".into(),
+        json!(c.payment_method.clone().unwrap_or_default()),
+    );
+    if let Some(data) = &c.payment_additional_data {
+        o.insert("additional_data".into(), json!(data));
+    }
+    Ok(Value::Object(o))
+}
+
+/// `GET …/payment-methods` on any cart (`PaymentMethodManagement::getList` reads the
+/// cart with `QuoteRepository::get`).
+pub fn payment_methods_of(state: &State, cart_id: u64) -> MResult<Value> {
+    any_cart(state, cart_id)?;
+    Ok(payment_methods(state))
+}
+
+/// `GET …/shipping-methods` (`ShippingMethodManagement::getList`): `[]` for an empty
+/// or virtual cart; 400 without a shipping address country; else the rates for the
+/// cart as estimates render them.
+pub fn shipping_methods(state: &State, cart_id: u64) -> MResult<Value> {
+    let c = cart(state, cart_id)?;
+    if c.items.is_empty() || is_virtual(c) {
+        return Ok(json!([]));
+    }
+    if !has_country(c.shipping_address.as_ref()) {
+        return Err(MagentoError::bad_request(m::SHIPPING_ADDRESS_MISSING));
+    }
+    estimate(state, cart_id)
+}
+
+/// The value of `key` as an `int` getter renders it (numbers and numeric strings;
+/// anything else null).
+fn int_of(v: Option<&Value>) -> Value {
+    match v {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map_or_else(|| json!(n.as_f64().map(|f| f as i64)), |i| json!(i)),
+        Some(Value::String(s)) => s.trim().parse::<i64>().map_or(Value::Null, |i| json!(i)),
+        Some(Value::Bool(b)) => json!(i64::from(*b)),
+        _ => Value::Null,
+    }
+}
+
+/// The value as a `string` getter renders it.
+fn str_of(v: Option<&Value>) -> Value {
+    match v {
+        None | Some(Value::Null) => Value::Null,
+        Some(Value::String(s)) => json!(s),
+        Some(Value::Bool(b)) => json!(if *b { "1" } else { "" }),
+        Some(Value::Number(n)) => json!(n.to_string()),
+        Some(other) => json!(other.to_string()),
+    }
+}
+
+/// A quote address as `AddressInterface` renders it: the non-nullable getters always
+/// (null when unset), the nullable ones (`company`, `fax`, `middlename`, `prefix`,
+/// `suffix`, `vat_id`, `customer_id`, `customer_address_id`) only when set.
+pub fn quote_address_json(
+    id: Option<u64>,
+    a: Option<&Map<String, Value>>,
+    customer_id: Option<u64>,
+) -> Value {
+    let empty = Map::new();
+    let a = a.unwrap_or(&empty);
+    let mut snake = Map::new();
+    for (k, v) in a {
+        snake.insert(input::snake(k), v.clone());
+    }
+    let get = |k: &str| snake.get(k).filter(|v| !v.is_null());
+    let mut o = Map::new();
+    if let Some(id) = id {
+        o.insert("id".into(), json!(id));
+    }
+    o.insert("region".into(), str_of(get("region")));
+    o.insert("region_id".into(), int_of(get("region_id")));
+    o.insert("region_code".into(), str_of(get("region_code")));
+    o.insert("country_id".into(), str_of(get("country_id")));
+    let street = match get("street") {
+        Some(Value::Array(lines)) => lines.iter().map(|l| str_of(Some(l))).collect(),
+        Some(other) => vec![str_of(Some(other))],
+        None => vec![json!("")],
+    };
+    o.insert("street".into(), Value::Array(street));
+    for key in [
+        "company",
+        "telephone",
+        "fax",
+        "postcode",
+        "city",
+        "firstname",
+        "lastname",
+        "middlename",
+        "prefix",
+        "suffix",
+        "vat_id",
+    ] {
+        let nullable = matches!(
+            key,
+            "company" | "fax" | "middlename" | "prefix" | "suffix" | "vat_id"
+        );
+        let v = str_of(get(key));
+        if !(nullable && v.is_null()) {
+            o.insert(key.into(), v);
+        }
+    }
+    if let Some(c) = customer_id {
+        o.insert("customer_id".into(), json!(c));
+    }
+    o.insert("email".into(), str_of(get("email")));
+    o.insert(
+        "same_as_billing".into(),
+        json!(int_of(get("same_as_billing")).as_i64().unwrap_or(0)),
+    );
+    let address_id = int_of(get("customer_address_id"));
+    if !address_id.is_null() {
+        o.insert("customer_address_id".into(), address_id);
+    }
+    o.insert(
+        "save_in_address_book".into(),
+        json!(int_of(get("save_in_address_book")).as_i64().unwrap_or(0)),
+    );
+    Value::Object(o)
+}
+
+/// `GET …/billing-address` (`BillingAddressManagement::get`, active carts): the billing
+/// address, empty fields null, as `AddressInterface` renders it.
+pub fn billing_address_json(state: &State, cart_id: u64) -> MResult<Value> {
+    let c = cart(state, cart_id)?;
+    Ok(quote_address_json(
+        c.billing_address_id,
+        c.billing_address.as_ref(),
+        c.customer_id,
+    ))
+}
+
+/// `POST …/billing-address` (`BillingAddressManagement::assign`, active carts): the
+/// old billing address is removed and the given one saved under a new address id,
+/// which is returned; with `useForShipping` it becomes the shipping address too
+/// (`same_as_billing` 1), otherwise the shipping address is marked
+/// `same_as_billing` 0.
+pub fn assign_billing_address(
+    state: &mut State,
+    cart_id: u64,
+    address: &Value,
+    use_for_shipping: bool,
+    now: OffsetDateTime,
+) -> MResult<u64> {
+    cart(state, cart_id)?;
+    let mut billing = address_map(address, "address")?;
+    billing.remove("id");
+    let id = state.next.sales.quote_address;
+    let c = cart_mut(state, cart_id)?;
+    if use_for_shipping {
+        let mut shipping = billing.clone();
+        shipping.insert("same_as_billing".into(), json!(1));
+        shipping.insert("save_in_address_book".into(), json!(0));
+        c.shipping_address = Some(shipping);
+    } else if let Some(s) = c.shipping_address.as_mut() {
+        s.insert("same_as_billing".into(), json!(0));
+    }
+    c.billing_address = Some(billing);
+    c.billing_address_id = Some(id);
+    c.updated_at = dates::db_time(now);
+    state.next.sales.quote_address += 1;
+    Ok(id)
+}
+
+/// `QuoteManagement::assignCustomer` (2.4.0): on the active cart `cart_id`, for an
+/// existing customer, with `store_id` among the customer's website's store views and
+/// a cart without a customer. The customer's active cart, if any, is merged into this
+/// one (`Quote::merge`: quantities of a SKU already here add up, other items are
+/// copied under new item ids) and deactivated; the cart then belongs to the customer
+/// and loses its masked id. Nothing changes when anything is refused.
+pub fn assign_customer(
+    state: &mut State,
+    cart_id: u64,
+    customer_id: u64,
+    store_id: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let target = cart(state, cart_id)?.clone();
+    let customer = state
+        .customers
+        .get(&customer_id)
+        .ok_or_else(|| no_such_customer(customer_id))?;
+    let shared = state
+        .store_views
+        .iter()
+        .any(|s| s.website_id == customer.website_id && i64::try_from(s.id) == Ok(store_id));
+    if !shared {
+        return Err(MagentoError::bad_request(m2::ASSIGN_OTHER_STORE));
+    }
+    if target.customer_id.is_some() {
+        return Err(MagentoError::bad_request(m2::ASSIGN_NOT_ANONYMOUS));
+    }
+    let stamp = dates::db_time(now);
+    let mut merged = target;
+    if let Ok(old_id) = customer_cart_id(state, customer_id) {
+        let old_items = state
+            .carts
+            .get(&old_id)
+            .map(|c| c.items.clone())
+            .unwrap_or_default();
+        for item in old_items {
+            match merged
+                .items
+                .iter_mut()
+                .find(|i| i.sku.eq_ignore_ascii_case(&item.sku))
+            {
+                Some(i) => i.qty += item.qty,
+                None => {
+                    let item_id = take(&mut state.next.sales.quote_item);
+                    merged.items.push(CartItem { item_id, ..item });
+                }
+            }
+        }
+        if let Some(old) = state.carts.get_mut(&old_id) {
+            old.is_active = false;
+            old.updated_at = stamp.clone();
+        }
+    }
+    merged.customer_id = Some(customer_id);
+    merged.masked_id = None;
+    merged.is_active = true;
+    merged.updated_at = stamp;
+    state.carts.insert(merged);
+    Ok(())
+}
+
+/// A cart's column for searchCriteria (`quote` table columns).
+fn cart_field<'a>(state: &State, c: &'a Cart, column: &str) -> crate::search::Field<'a> {
+    use crate::search::Field;
+    let id = |v: Option<u64>| v.map_or(Field::Missing, |v| Field::Num(v as f64));
+    match column {
+        "entity_id" => Field::Num(c.id as f64),
+        "store_id" => Field::Num(c.store_id as f64),
+        "customer_id" => id(c.customer_id),
+        "is_active" => Field::Num(f64::from(u8::from(c.is_active))),
+        "is_virtual" => Field::Num(f64::from(u8::from(is_virtual(c)))),
+        "customer_is_guest" => Field::Num(f64::from(u8::from(c.customer_id.is_none()))),
+        "created_at" => Field::text(&c.created_at),
+        "updated_at" => Field::text(&c.updated_at),
+        "items_count" => Field::Num(c.items.len() as f64),
+        "items_qty" => Field::Num(c.items.iter().map(|i| i.qty).sum()),
+        "subtotal" | "base_subtotal" => Field::Num(subtotal(c)),
+        "grand_total" | "base_grand_total" => Field::Num(grand_total(state, c)),
+        "customer_email" => c.email.as_deref().map_or(Field::Missing, Field::text),
+        "reserved_order_id" => c
+            .reserved_order_id
+            .as_deref()
+            .map_or(Field::Missing, Field::text),
+        _ => Field::Missing,
+    }
+}
+
+/// `GET /V1/carts/search` (`QuoteRepository::getList`): every cart, active or not, in
+/// id order, filtered, sorted and paged by the criteria; items as `GET
+/// /V1/carts/{cartId}` renders them.
+pub fn search_carts(state: &State, query: &Value) -> MResult<Value> {
+    let criteria = crate::search::from_query(query, true)?;
+    let rows: Vec<&Cart> = state.carts.values().collect();
+    let (page, total) = criteria.apply(&rows, |c, f| cart_field(state, c, f))?;
+    let items = page.into_iter().map(|c| cart_view(state, c)).collect();
+    Ok(crate::search::result(items, &criteria, total))
+}
+
+/// The cart of an admin item update (`PUT /V1/carts/{cartId}/items/{itemId}`):
+/// `CartItemRepository::save` reads `cartItem.quote_id` (the URL's last parameter,
+/// `itemId`, is the only one `ParamsOverrider` puts into the body), refuses it when
+/// PHP-falsy (400 `"quoteId" is required…`) and loads it with `getActive` (404 naming
+/// `cartId` with the value as sent).
+pub fn item_quote_id(state: &State, item: &Value) -> MResult<u64> {
+    let raw = input::field(item, "quote_id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = match &raw {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => if *b { "1" } else { "" }.to_owned(),
+        other => return Err(input::type_error("quote_id", other, "string")),
+    };
+    if text.is_empty() || text == "0" {
+        return Err(MagentoError::required("quoteId"));
+    }
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|id| state.carts.get(id).is_some_and(|c| c.is_active))
+        .ok_or_else(|| cart_not_found(raw))
 }

@@ -50,6 +50,7 @@ const CREDITMEMO: &[&str] = &["Magento_Sales::creditmemo"];
 const INVOICES_VIEW: &[&str] = &["Magento_Sales::sales_invoice"];
 const SHIPMENTS_VIEW: &[&str] = &["Magento_Sales::shipment"];
 const CREDITMEMOS_VIEW: &[&str] = &["Magento_Sales::sales_creditmemo"];
+const CART_MANAGE: &[&str] = &["Magento_Cart::manage"];
 
 type Decl = sim_magento_webapi::routes::Decl<Handler>;
 
@@ -245,6 +246,168 @@ fn declarations() -> Vec<Decl> {
             carts::mine_payment_information,
         ),
         (M::PUT, "/V1/carts/mine/order", ME, carts::mine_place),
+        // Payment selection, shipping methods and billing address, per URL family.
+        (
+            M::GET,
+            "/V1/guest-carts/:cartId/selected-payment-method",
+            ANON,
+            carts::guest_selected_payment,
+        ),
+        (
+            M::PUT,
+            "/V1/guest-carts/:cartId/selected-payment-method",
+            ANON,
+            carts::guest_set_payment,
+        ),
+        (
+            M::GET,
+            "/V1/guest-carts/:cartId/shipping-methods",
+            ANON,
+            carts::guest_shipping_methods,
+        ),
+        (
+            M::GET,
+            "/V1/guest-carts/:cartId/billing-address",
+            ANON,
+            carts::guest_billing_address,
+        ),
+        (
+            M::POST,
+            "/V1/guest-carts/:cartId/billing-address",
+            ANON,
+            carts::guest_assign_billing,
+        ),
+        (M::PUT, "/V1/guest-carts/:cartId", ME, carts::guest_assign),
+        (
+            M::GET,
+            "/V1/carts/mine/selected-payment-method",
+            ME,
+            carts::mine_selected_payment,
+        ),
+        (
+            M::PUT,
+            "/V1/carts/mine/selected-payment-method",
+            ME,
+            carts::mine_set_payment,
+        ),
+        (
+            M::GET,
+            "/V1/carts/mine/shipping-methods",
+            ME,
+            carts::mine_shipping_methods,
+        ),
+        (
+            M::GET,
+            "/V1/carts/mine/billing-address",
+            ME,
+            carts::mine_billing_address,
+        ),
+        (
+            M::POST,
+            "/V1/carts/mine/billing-address",
+            ME,
+            carts::mine_assign_billing,
+        ),
+        // Admin carts.
+        (M::GET, "/V1/carts/search", CART_MANAGE, carts::admin_search),
+        (M::POST, "/V1/carts/", CART_MANAGE, carts::admin_create),
+        (
+            M::POST,
+            "/V1/customers/:customerId/carts",
+            CART_MANAGE,
+            carts::customer_create,
+        ),
+        (M::GET, "/V1/carts/:cartId", CART_MANAGE, carts::admin_get),
+        (
+            M::PUT,
+            "/V1/carts/:cartId",
+            CART_MANAGE,
+            carts::admin_assign,
+        ),
+        (
+            M::GET,
+            "/V1/carts/:cartId/items",
+            CART_MANAGE,
+            carts::admin_items,
+        ),
+        (
+            M::POST,
+            "/V1/carts/:quoteId/items",
+            CART_MANAGE,
+            carts::admin_add_item,
+        ),
+        (
+            M::PUT,
+            "/V1/carts/:cartId/items/:itemId",
+            CART_MANAGE,
+            carts::admin_update_item,
+        ),
+        (
+            M::DELETE,
+            "/V1/carts/:cartId/items/:itemId",
+            CART_MANAGE,
+            carts::admin_delete_item,
+        ),
+        (
+            M::GET,
+            "/V1/carts/:cartId/shipping-methods",
+            CART_MANAGE,
+            carts::admin_shipping_methods,
+        ),
+        (
+            M::POST,
+            "/V1/carts/:cartId/estimate-shipping-methods",
+            CART_MANAGE,
+            carts::admin_estimate,
+        ),
+        (
+            M::POST,
+            "/V1/carts/:cartId/shipping-information",
+            CART_MANAGE,
+            carts::admin_shipping_information,
+        ),
+        (
+            M::GET,
+            "/V1/carts/:cartId/selected-payment-method",
+            CART_MANAGE,
+            carts::admin_selected_payment,
+        ),
+        (
+            M::PUT,
+            "/V1/carts/:cartId/selected-payment-method",
+            CART_MANAGE,
+            carts::admin_set_payment,
+        ),
+        (
+            M::GET,
+            "/V1/carts/:cartId/payment-methods",
+            CART_MANAGE,
+            carts::admin_payment_methods,
+        ),
+        (
+            M::GET,
+            "/V1/carts/:cartId/billing-address",
+            CART_MANAGE,
+            carts::admin_billing_address,
+        ),
+        (
+            M::POST,
+            "/V1/carts/:cartId/billing-address",
+            CART_MANAGE,
+            carts::admin_assign_billing,
+        ),
+        (
+            M::GET,
+            "/V1/carts/:cartId/totals",
+            CART_MANAGE,
+            carts::admin_totals,
+        ),
+        (
+            M::PUT,
+            "/V1/carts/:cartId/order",
+            CART_MANAGE,
+            carts::admin_place,
+        ),
         // Orders and their documents.
         (M::GET, "/V1/orders", ORDERS_VIEW, orders::list_orders),
         (M::GET, "/V1/orders/:id", ORDERS_VIEW, orders::get_order),

@@ -359,6 +359,14 @@ impl State {
                     .map(|o| o.id),
             );
         }
+        if self.next.sales.quote_payment == 0 {
+            self.next.sales.quote_payment =
+                above(&mut self.carts.values().filter_map(|c| c.payment_id));
+        }
+        if self.next.sales.quote_address == 0 {
+            self.next.sales.quote_address =
+                above(&mut self.carts.values().filter_map(|c| c.billing_address_id));
+        }
         if self.next.media_id == 0 {
             self.next.media_id = above(
                 &mut self

@@ -905,6 +905,37 @@ fn carts(s: &State) -> Checked {
         "cart item",
         items().map(|(i, _)| i.item_id),
     )?;
+    let payments: Vec<(u64, u64)> = s
+        .carts
+        .values()
+        .filter_map(|c| c.payment_id.map(|p| (p, c.id)))
+        .collect();
+    let addresses: Vec<(u64, u64)> = s
+        .carts
+        .values()
+        .filter_map(|c| c.billing_address_id.map(|a| (a, c.id)))
+        .collect();
+    for (name, next, what, ids) in [
+        (
+            "sales.quote_payment",
+            ids.quote_payment,
+            "quote payment",
+            payments,
+        ),
+        (
+            "sales.quote_address",
+            ids.quote_address,
+            "quote address",
+            addresses,
+        ),
+    ] {
+        if let Some((id, a, b)) = duplicate(ids.iter().copied()) {
+            return Err(format!(
+                "carts: {what} id {id} is used by carts {a} and {b}"
+            ));
+        }
+        counter(name, next, what, ids.iter().map(|(id, _)| *id))?;
+    }
     if let Some((masked, a, b)) = duplicate(
         s.carts
             .values()
