@@ -161,6 +161,14 @@ struct ProductKeys {
     by_url_key: HashTable<u64>,
     /// `category_links[].category_id` → ids, ascending.
     by_category: HashMap<String, Vec<u64>>,
+    /// (legacy stock item quantity, id), for the low-stock report.
+    by_qty: BTreeSet<(i64, u64)>,
+}
+
+/// An `f64` as an `i64` that sorts as [`f64::total_cmp`] does.
+fn qty_key(f: f64) -> i64 {
+    let bits = f.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 /// A product's `url_key` attribute, when it is a string.
@@ -213,7 +221,9 @@ impl ProductKeys {
             by_sku,
             by_url_key,
             by_category,
+            by_qty,
         } = self;
+        by_qty.insert((qty_key(p.stock_item.qty), p.id));
         let hash = folded_hash(hasher, &p.sku);
         let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
         match by_sku.find_mut(hash, same_sku) {
@@ -256,6 +266,7 @@ impl ProductKeys {
         for c in link_categories(p) {
             remove_from(&mut self.by_category, c, p.id);
         }
+        self.by_qty.remove(&(qty_key(p.stock_item.qty), p.id));
     }
 
     /// The (key, id) pairs of the SKU and URL-key indexes, sorted, and whether each
@@ -642,6 +653,19 @@ impl Products {
         self.keys.by_category.get(id).into_iter().flatten().copied()
     }
 
+    /// Ids of the products whose legacy stock item quantity is at most `qty`, by
+    /// quantity (a range of the quantity index: no walk over the other products).
+    pub fn qty_at_most(&self, qty: f64) -> impl Iterator<Item = u64> + '_ {
+        // -0.0 == 0.0, but sorts below it.
+        let bound = if qty == 0.0 { 0.0 } else { qty };
+        self.keys
+            .by_qty
+            .range(..=(qty_key(bound), u64::MAX))
+            .map(|(_, id)| *id)
+            // NaN and -0.0 sort apart from the numbers they compare equal to.
+            .filter(move |id| self.rows.get(id).is_some_and(|p| p.stock_item.qty <= qty))
+    }
+
     /// Stores `p` under its id, replacing the product with that id.
     pub fn insert(&mut self, mut p: Product) -> Option<Product> {
         compact(&mut p);
@@ -698,6 +722,11 @@ impl Products {
             "products by category",
             &self.keys.by_category,
             &rebuilt.keys.by_category,
+        )?;
+        same(
+            "products by stock quantity",
+            &self.keys.by_qty,
+            &rebuilt.keys.by_qty,
         )?;
         self.text.check(&self.rows)?;
         let cache = &self.rendered;

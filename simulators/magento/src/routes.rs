@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use axum::http::Method;
 use sim_magento_webapi::routes::RouteTable;
 
-use crate::handlers::{Handler, carts, catalog, customers, lifecycle, msi, orders, stores, tokens};
+use crate::handlers::{
+    Handler, carts, catalog, customers, lifecycle, msi, orders, prices, stores, tokens,
+};
 
 pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
 
@@ -19,6 +21,7 @@ const PRODUCTS: &[&str] = &["Magento_Catalog::products"];
 const GROUPS: &[&str] = &["Magento_Customer::group"];
 const SETS: &[&str] = &["Magento_Catalog::sets"];
 const CATEGORIES: &[&str] = &["Magento_Catalog::categories"];
+const CATALOG: &[&str] = &["Magento_Catalog::catalog"];
 const CATALOG_INVENTORY: &[&str] = &["Magento_CatalogInventory::cataloginventory"];
 const SOURCE: &[&str] = &["Magento_InventoryApi::source"];
 const SOURCE_EDIT: &[&str] = &["Magento_InventoryApi::source_edit"];
@@ -456,7 +459,81 @@ fn declarations() -> Vec<Decl> {
             CATEGORIES,
             catalog::move_category,
         ),
-        // Legacy stock.
+        // Price storages (the efficient price API).
+        (
+            M::POST,
+            "/V1/products/base-prices-information",
+            CATALOG,
+            prices::base_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/base-prices",
+            CATALOG,
+            prices::update_base_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/cost-information",
+            CATALOG,
+            prices::costs,
+        ),
+        (M::POST, "/V1/products/cost", CATALOG, prices::update_costs),
+        (
+            M::POST,
+            "/V1/products/cost-delete",
+            CATALOG,
+            prices::delete_costs,
+        ),
+        (
+            M::POST,
+            "/V1/products/special-price-information",
+            CATALOG,
+            prices::special_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/special-price",
+            CATALOG,
+            prices::update_special_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/special-price-delete",
+            CATALOG,
+            prices::delete_special_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/tier-prices-information",
+            CATALOG,
+            prices::tier_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/tier-prices",
+            CATALOG,
+            prices::update_tier_prices,
+        ),
+        (
+            M::PUT,
+            "/V1/products/tier-prices",
+            CATALOG,
+            prices::replace_tier_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/tier-prices-delete",
+            CATALOG,
+            prices::delete_tier_prices,
+        ),
+        // Legacy stock (the literal `lowStock` before the SKU parameter).
+        (
+            M::GET,
+            "/V1/stockItems/lowStock",
+            CATALOG_INVENTORY,
+            prices::low_stock_items,
+        ),
         (
             M::GET,
             "/V1/stockItems/:productSku",
