@@ -930,3 +930,79 @@ async fn price_state_round_trips_and_is_checked_on_import() {
     let text = resp.text().await.expect("body");
     assert!(text.contains("store_costs: product 999999"), "{text}");
 }
+
+// ---------------------------------------------------------------------------
+// Access and bad input
+
+/// Every price storage route asks for `Magento_Catalog::catalog`, the low-stock
+/// report for `Magento_CatalogInventory::cataloginventory`; a guest gets the 401.
+#[tokio::test]
+async fn price_routes_ask_for_their_acl_resources() {
+    let app = spawn_app().await;
+    let denied = |resource: &str| {
+        json!({"message": "The consumer isn't authorized to access %resources.",
+               "parameters": {"resources": resource}})
+    };
+    for (method, path) in [
+        (M::POST, "/V1/products/base-prices"),
+        (M::POST, "/V1/products/base-prices-information"),
+        (M::POST, "/V1/products/cost"),
+        (M::POST, "/V1/products/cost-information"),
+        (M::POST, "/V1/products/cost-delete"),
+        (M::POST, "/V1/products/special-price"),
+        (M::POST, "/V1/products/special-price-information"),
+        (M::POST, "/V1/products/special-price-delete"),
+        (M::POST, "/V1/products/tier-prices"),
+        (M::PUT, "/V1/products/tier-prices"),
+        (M::POST, "/V1/products/tier-prices-information"),
+        (M::POST, "/V1/products/tier-prices-delete"),
+    ] {
+        let (status, body) = app
+            .call_as(None, method, path, Some(json!({"skus": []})))
+            .await;
+        assert_eq!(status, 401, "{path}");
+        assert_eq!(body, denied("Magento_Catalog::catalog"), "{path}");
+    }
+    let (status, body) = app
+        .call_as(None, M::GET, "/V1/stockItems/lowStock?scopeId=0&qty=1", None)
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(body, denied("Magento_CatalogInventory::cataloginventory"));
+}
+
+/// Input Magento's binder refuses before the storage runs: a price of the wrong type,
+/// `prices` that is no list, an unknown field (the masked 500); nothing is applied.
+#[tokio::test]
+async fn bad_price_input_is_refused_whole() {
+    let app = spawn_app().await;
+    product_simple(&app).await;
+    let (status, body) = app
+        .post(
+            "/V1/products/base-prices",
+            json!({"prices": [
+                {"price": 1, "store_id": 0, "sku": "simple"},
+                {"price": "abc", "store_id": 0, "sku": "simple"}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"message": "Error occurred during \"price\" processing. The \"abc\" value's type is invalid. The \"float\" type was expected. Verify and try again."})
+    );
+    assert_eq!(product(&app, "simple").await["price"], 10);
+
+    let (status, _) = app
+        .post("/V1/products/tier-prices", json!({"prices": "all"}))
+        .await;
+    assert_eq!(status, 400);
+
+    let (status, body) = app
+        .post(
+            "/V1/products/cost",
+            json!({"prices": [{"cost": 1, "store_id": 0, "sku": "simple", "currency": "USD"}]}),
+        )
+        .await;
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(attr(&product(&app, "simple").await, "cost"), None);
+}
