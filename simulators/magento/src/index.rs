@@ -161,8 +161,9 @@ struct ProductKeys {
     by_url_key: HashTable<u64>,
     /// `category_links[].category_id` → ids, ascending.
     by_category: HashMap<String, Vec<u64>>,
-    /// (legacy stock item quantity, id), for the low-stock report.
-    by_qty: BTreeSet<(i64, u64)>,
+    /// Legacy stock item quantity ([`qty_key`]) → ids, ascending, for the low-stock
+    /// report: one list per distinct quantity, 8 bytes a product.
+    by_qty: BTreeMap<i64, Vec<u64>>,
 }
 
 /// An `f64` as an `i64` that sorts as [`f64::total_cmp`] does.
@@ -223,7 +224,10 @@ impl ProductKeys {
             by_category,
             by_qty,
         } = self;
-        by_qty.insert((qty_key(p.stock_item.qty), p.id));
+        let ids = by_qty.entry(qty_key(p.stock_item.qty)).or_default();
+        if let Err(at) = ids.binary_search(&p.id) {
+            ids.insert(at, p.id);
+        }
         let hash = folded_hash(hasher, &p.sku);
         let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
         match by_sku.find_mut(hash, same_sku) {
@@ -266,7 +270,15 @@ impl ProductKeys {
         for c in link_categories(p) {
             remove_from(&mut self.by_category, c, p.id);
         }
-        self.by_qty.remove(&(qty_key(p.stock_item.qty), p.id));
+        let key = qty_key(p.stock_item.qty);
+        if let Some(ids) = self.by_qty.get_mut(&key) {
+            if let Ok(at) = ids.binary_search(&p.id) {
+                ids.remove(at);
+            }
+            if ids.is_empty() {
+                self.by_qty.remove(&key);
+            }
+        }
     }
 
     /// The (key, id) pairs of the SKU and URL-key indexes, sorted, and whether each
@@ -660,8 +672,8 @@ impl Products {
         let bound = if qty == 0.0 { 0.0 } else { qty };
         self.keys
             .by_qty
-            .range(..=(qty_key(bound), u64::MAX))
-            .map(|(_, id)| *id)
+            .range(..=qty_key(bound))
+            .flat_map(|(_, ids)| ids.iter().copied())
             // NaN and -0.0 sort apart from the numbers they compare equal to.
             .filter(move |id| self.rows.get(id).is_some_and(|p| p.stock_item.qty <= qty))
     }

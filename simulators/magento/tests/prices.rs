@@ -964,7 +964,12 @@ async fn price_routes_ask_for_their_acl_resources() {
         assert_eq!(body, denied("Magento_Catalog::catalog"), "{path}");
     }
     let (status, body) = app
-        .call_as(None, M::GET, "/V1/stockItems/lowStock?scopeId=0&qty=1", None)
+        .call_as(
+            None,
+            M::GET,
+            "/V1/stockItems/lowStock?scopeId=0&qty=1",
+            None,
+        )
         .await;
     assert_eq!(status, 401);
     assert_eq!(body, denied("Magento_CatalogInventory::cataloginventory"));
