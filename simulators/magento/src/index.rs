@@ -222,12 +222,8 @@ impl ProductKeys {
             by_sku,
             by_url_key,
             by_category,
-            by_qty,
+            by_qty: _,
         } = self;
-        let ids = by_qty.entry(qty_key(p.stock_item.qty)).or_default();
-        if let Err(at) = ids.binary_search(&p.id) {
-            ids.insert(at, p.id);
-        }
         let hash = folded_hash(hasher, &p.sku);
         let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
         match by_sku.find_mut(hash, same_sku) {
@@ -270,9 +266,20 @@ impl ProductKeys {
         for c in link_categories(p) {
             remove_from(&mut self.by_category, c, p.id);
         }
-        let key = qty_key(p.stock_item.qty);
+    }
+
+    /// Files `id` under stock quantity key `key` (kept apart from [`ProductKeys::add`]
+    /// so that a write that leaves the quantity alone does not touch the list).
+    fn add_qty(&mut self, key: i64, id: u64) {
+        let ids = self.by_qty.entry(key).or_default();
+        if let Err(at) = ids.binary_search(&id) {
+            ids.insert(at, id);
+        }
+    }
+
+    fn drop_qty(&mut self, key: i64, id: u64) {
         if let Some(ids) = self.by_qty.get_mut(&key) {
-            if let Ok(at) = ids.binary_search(&p.id) {
+            if let Ok(at) = ids.binary_search(&id) {
                 ids.remove(at);
             }
             if ids.is_empty() {
@@ -542,6 +549,7 @@ impl Products {
         let mut text = TextColumns::default();
         for p in rows.values() {
             keys.add(p, &rows);
+            keys.add_qty(qty_key(p.stock_item.qty), p.id);
             text.add(p);
         }
         Self {
@@ -682,10 +690,16 @@ impl Products {
     pub fn insert(&mut self, mut p: Product) -> Option<Product> {
         compact(&mut p);
         let old = self.rows.remove(&p.id);
+        let new_qty = qty_key(p.stock_item.qty);
         if let Some(old) = &old {
             self.keys.drop(old);
+            let old_qty = qty_key(old.stock_item.qty);
+            if old_qty != new_qty {
+                self.keys.drop_qty(old_qty, p.id);
+            }
         }
         self.keys.add(&p, &self.rows);
+        self.keys.add_qty(new_qty, p.id);
         if !self.text.holds(&p) {
             self.text.add(&p);
         }
@@ -698,6 +712,7 @@ impl Products {
     pub fn remove(&mut self, id: u64) -> Option<Product> {
         let old = self.rows.remove(&id)?;
         self.keys.drop(&old);
+        self.keys.drop_qty(qty_key(old.stock_item.qty), id);
         self.text.drop(id);
         self.rendered.drop(id);
         Some(*old)
@@ -710,10 +725,16 @@ impl Products {
         let mut p = self.rows.remove(&id)?;
         self.keys.drop(&p);
         self.rendered.drop(id);
+        let old_qty = qty_key(p.stock_item.qty);
         let r = f(&mut p);
         p.id = id;
         compact(&mut p);
         self.keys.add(&p, &self.rows);
+        let new_qty = qty_key(p.stock_item.qty);
+        if new_qty != old_qty {
+            self.keys.drop_qty(old_qty, id);
+            self.keys.add_qty(new_qty, id);
+        }
         if !self.text.holds(&p) {
             self.text.add(&p);
         }
