@@ -88,6 +88,11 @@ pub mod m {
     /// Product save: two tier prices with the same website, group and quantity.
     pub const SAVE_DUPLICATE: &str =
         "We found a duplicate website, tier price, customer group and quantity.";
+    /// Group price add: price or quantity not a positive number.
+    pub const GROUP_PRICE_INVALID: &str = "The data was invalid. Verify the data and try again.";
+    /// Group price remove: no such row.
+    pub const GROUP_PRICE_NOT_FOUND: &str =
+        "Product hasn't group price with such data: customerGroupId = '%1', website = %2, qty = %3";
     /// Product save: a percentage outside (0, 100].
     pub const SAVE_PERCENTAGE: &str = "Percentage value must be a number between 0 and 100.";
 }
@@ -1192,6 +1197,136 @@ pub fn delete_tier_prices(state: &mut State, body: &Value) -> MResult<Value> {
         });
     }
     Ok(fails.to_json())
+}
+
+// ---------------------------------------------------------------------------
+// Tier prices of one product (`ProductTierPriceManagementInterface`)
+
+/// Whether stored row `t` belongs to `group` as the management service compares it:
+/// `all` → the all-groups rows, a number → the rows of that group (the all-groups
+/// rows have group 32000).
+/// `getList` compares `(int)` casts (`"1.5"` is group 1), `add` and `remove` PHP's
+/// loose `==` (`"1.5"` is no group): `truncate` picks the first.
+fn in_group(t: &TierPrice, group: &str, truncate: bool) -> bool {
+    if group == "all" {
+        return t.all_groups;
+    }
+    let id = if t.all_groups {
+        ALL_GROUPS_ID
+    } else {
+        t.customer_group_id
+    };
+    group
+        .trim()
+        .parse::<f64>()
+        .is_ok_and(|g| if truncate { g.trunc() } else { g } == id as f64)
+}
+
+/// `GET /V1/products/{sku}/group-prices/{customerGroupId}/tiers`:
+/// `TierPriceManagement::getList` — the group's rows as `{customer_group_id, qty,
+/// value}` (a percentage row at its price off the base price).
+pub fn group_tier_prices(state: &State, sku: &str, group: &str) -> MResult<Value> {
+    let p = catalog::product(state, sku)?;
+    let cgi = if group == "all" {
+        json!(ALL_GROUPS_ID)
+    } else {
+        json!(group.trim().parse::<f64>().map_or(0, |g| g.trunc() as i64))
+    };
+    Ok(Value::Array(
+        p.tier_prices
+            .iter()
+            .zip(tier_prices_json(p))
+            .filter(|(t, _)| in_group(t, group, true))
+            .map(|(_, shown)| {
+                json!({"customer_group_id": cgi, "qty": shown["qty"], "value": shown["value"]})
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /V1/products/{sku}/group-prices/{customerGroupId}/tiers/{qty}/price/{price}`:
+/// `TierPriceManagement::add` — the all-websites row of the group and quantity gets the
+/// price, or is added → `true`.
+pub fn add_group_tier_price(
+    state: &mut State,
+    sku: &str,
+    group: &str,
+    qty: f64,
+    price: f64,
+) -> MResult<Value> {
+    if price <= 0.0 || qty <= 0.0 {
+        return Err(MagentoError::bad_request(m::GROUP_PRICE_INVALID));
+    }
+    let p = catalog::product(state, sku)?;
+    let id = p.id;
+    let existing = p
+        .tier_prices
+        .iter()
+        .position(|t| in_group(t, group, false) && t.website_id == 0 && t.qty == qty);
+    let row = match existing {
+        Some(_) => None,
+        None => {
+            let (all_groups, customer_group_id) = if group == "all" {
+                (true, 0)
+            } else {
+                let g = group
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|g| crate::customers::group(g).ok())
+                    .ok_or_else(|| {
+                        MagentoError::not_found(crate::customers::m::NO_SUCH_ENTITY)
+                            .named([("fieldName", json!("id")), ("fieldValue", json!(group))])
+                    })?;
+                (false, g.id)
+            };
+            Some(TierPrice {
+                all_groups,
+                customer_group_id,
+                qty: round_to(qty, 4),
+                value: round_to(price, 6),
+                percentage_value: None,
+                website_id: 0,
+            })
+        }
+    };
+    state.products.update(id, |p| match (existing, row) {
+        (Some(at), _) => {
+            if let Some(t) = p.tier_prices.get_mut(at) {
+                t.value = round_to(price, 6);
+            }
+        }
+        (None, Some(row)) => p.tier_prices.push(row),
+        (None, None) => {}
+    });
+    Ok(Value::Bool(true))
+}
+
+/// `DELETE /V1/products/{sku}/group-prices/{customerGroupId}/tiers/{qty}`:
+/// `PriceModifier::removeTierPrice` — the group's all-websites rows of that quantity
+/// go → `true`, or 404 when there is none.
+pub fn remove_group_tier_price(
+    state: &mut State,
+    sku: &str,
+    group: &str,
+    qty: f64,
+) -> MResult<Value> {
+    let p = catalog::product(state, sku)?;
+    let id = p.id;
+    let hit = |t: &TierPrice| in_group(t, group, false) && t.website_id == 0 && t.qty == qty;
+    if !p.tier_prices.iter().any(hit) {
+        return Err(
+            MagentoError::not_found(m::GROUP_PRICE_NOT_FOUND).positional([
+                json!(group),
+                json!(0),
+                input::num(qty),
+            ]),
+        );
+    }
+    state
+        .products
+        .update(id, |p| p.tier_prices.retain(|t| !hit(t)));
+    Ok(Value::Bool(true))
 }
 
 #[cfg(test)]

@@ -527,6 +527,24 @@ fn declarations() -> Vec<Decl> {
             CATALOG,
             prices::delete_tier_prices,
         ),
+        (
+            M::GET,
+            "/V1/products/:sku/group-prices/:customerGroupId/tiers",
+            CATALOG,
+            prices::group_tier_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/:sku/group-prices/:customerGroupId/tiers/:qty/price/:price",
+            CATALOG,
+            prices::add_group_tier_price,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/group-prices/:customerGroupId/tiers/:qty",
+            CATALOG,
+            prices::remove_group_tier_price,
+        ),
         // Legacy stock (the literal `lowStock` before the SKU parameter).
         (
             M::GET,

@@ -1,8 +1,8 @@
 //! The price storages (`/V1/products/base-prices…`, `/cost…`, `/special-price…`,
 //! `/tier-prices…`) and the low-stock report (`GET /V1/stockItems/lowStock`), with the
 //! ports of Magento's web-API functional tests `BasePriceStorageTest`,
-//! `CostStorageTest`, `SpecialPriceStorageTest`, `TierPriceStorageTest` and
-//! `LowStockItemsTest`. Their PHP fixtures are rebuilt through the API:
+//! `CostStorageTest`, `SpecialPriceStorageTest`, `TierPriceStorageTest`,
+//! `ProductTierPriceManagementTest` and `LowStockItemsTest`. Their PHP fixtures are rebuilt through the API:
 //! `Magento/Catalog/_files/product_simple.php` is [`product_simple`] (SKU `simple`,
 //! price 10, the fixture's five tier prices), `product_virtual.php` is
 //! [`product_virtual`], `multiple_products.php` is [`multiple_products`].
@@ -30,7 +30,7 @@ async fn product_simple(app: &TestApp) {
                     {"customer_group_id": 32000, "qty": 5, "value": 5},
                     {"customer_group_id": 0, "qty": 3, "value": 5},
                     {"customer_group_id": 0, "qty": 3.2, "value": 6},
-                    {"customer_group_id": 0, "qty": 10, "value": 5,
+                    {"customer_group_id": 0, "qty": 10,
                      "extension_attributes": {"website_id": 0, "percentage_value": 50}}
                 ]
             }}),
@@ -750,6 +750,165 @@ async fn product_save_feeds_the_tier_price_storage() {
 }
 
 // ---------------------------------------------------------------------------
+// Tier prices of one product (`/V1/products/{sku}/group-prices/…`)
+
+/// Ports `ProductTierPriceManagementTest::testGetList` (its data sets against the 2.4
+/// fixture: group 0 has three rows, the first ×3 at 5; group 1 none; `all` two, the
+/// first ×2 at 8).
+#[tokio::test]
+async fn group_prices_get_list() {
+    let app = spawn_app().await;
+    product_simple(&app).await;
+    for (group, count, value, qty) in [("0", 3, 5, 3), ("1", 0, 0, 0), ("all", 2, 8, 2)] {
+        let (status, body) = app
+            .get(&format!("/V1/products/simple/group-prices/{group}/tiers"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let list = body.as_array().cloned().unwrap_or_default();
+        assert_eq!(list.len(), count, "{group}: {body}");
+        if count > 0 {
+            assert_eq!(list[0]["value"], value);
+            assert_eq!(list[0]["qty"], qty);
+        }
+    }
+    let (_, body) = app.get("/V1/products/simple/group-prices/all/tiers").await;
+    assert_eq!(
+        body[0],
+        json!({"customer_group_id": 32000, "qty": 2, "value": 8})
+    );
+    // The percentage row at its price off the base price 10.
+    let (_, body) = app.get("/V1/products/simple/group-prices/0/tiers").await;
+    assert_eq!(
+        body[2],
+        json!({"customer_group_id": 0, "qty": 10, "value": 5})
+    );
+}
+
+/// Ports `ProductTierPriceManagementTest::testDelete` (both data sets), and the 404
+/// when nothing matches.
+#[tokio::test]
+async fn group_prices_delete() {
+    let app = spawn_app().await;
+    product_simple(&app).await;
+    for (group, qty) in [("0", 3), ("all", 5)] {
+        let (status, body) = app
+            .delete(&format!(
+                "/V1/products/simple/group-prices/{group}/tiers/{qty}"
+            ))
+            .await;
+        assert_eq!((status, body), (200, json!(true)), "{group}");
+    }
+    assert_eq!(product_tiers(&app).await.len(), 3);
+    let (status, body) = app
+        .delete("/V1/products/simple/group-prices/0/tiers/3")
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        body,
+        json!({"message": "Product hasn't group price with such data: customerGroupId = '%1', website = %2, qty = %3",
+               "parameters": ["0", 0, 3]})
+    );
+}
+
+/// Ports `ProductTierPriceManagementTest::testAdd`, `::testAddWithAllCustomerGrouped`
+/// and `::testUpdateWithAllGroups`.
+#[tokio::test]
+async fn group_prices_add() {
+    let app = spawn_app().await;
+    product_simple(&app).await;
+    let (status, body) = app
+        .post(
+            "/V1/products/simple/group-prices/1/tiers/50/price/10",
+            json!({}),
+        )
+        .await;
+    assert_eq!((status, body), (200, json!(true)));
+    let (_, body) = app.get("/V1/products/simple/group-prices/1/tiers").await;
+    assert_eq!(
+        body,
+        json!([{"customer_group_id": 1, "qty": 50, "value": 10}])
+    );
+
+    let (status, _) = app
+        .post(
+            "/V1/products/simple/group-prices/all/tiers/50/price/20",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, body) = app.get("/V1/products/simple/group-prices/all/tiers").await;
+    assert_eq!(body.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        (body[2]["value"].clone(), body[2]["qty"].clone()),
+        (json!(20), json!(50))
+    );
+
+    let (status, _) = app
+        .post(
+            "/V1/products/simple/group-prices/all/tiers/2/price/20",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, body) = app.get("/V1/products/simple/group-prices/all/tiers").await;
+    assert_eq!(body.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        (body[0]["value"].clone(), body[0]["qty"].clone()),
+        (json!(20), json!(2))
+    );
+}
+
+/// The add's refusals: a price or quantity not above 0, an unknown group, an unknown
+/// product, a path value that is no number.
+#[tokio::test]
+async fn group_prices_add_refusals() {
+    let app = spawn_app().await;
+    product_simple(&app).await;
+    let (status, body) = app
+        .post(
+            "/V1/products/simple/group-prices/1/tiers/5/price/0",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"message": "The data was invalid. Verify the data and try again."})
+    );
+    let (status, body) = app
+        .post(
+            "/V1/products/simple/group-prices/7/tiers/5/price/3",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        body,
+        json!({"message": "No such entity with %fieldName = %fieldValue",
+               "parameters": {"fieldName": "id", "fieldValue": "7"}})
+    );
+    let (status, body) = app
+        .post(
+            "/V1/products/nope/group-prices/1/tiers/5/price/3",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        body["message"],
+        "The product that was requested doesn't exist. Verify the product and try again."
+    );
+    let (status, _) = app
+        .post(
+            "/V1/products/simple/group-prices/1/tiers/five/price/3",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(product_tiers(&app).await.len(), 5);
+}
+
+// ---------------------------------------------------------------------------
 // Low stock
 
 /// `Magento/Catalog/_files/multiple_products.php`: three simple products with
@@ -934,7 +1093,7 @@ async fn price_state_round_trips_and_is_checked_on_import() {
 // ---------------------------------------------------------------------------
 // Access and bad input
 
-/// Every price storage route asks for `Magento_Catalog::catalog`, the low-stock
+/// Every price storage and group price route asks for `Magento_Catalog::catalog`, the low-stock
 /// report for `Magento_CatalogInventory::cataloginventory`; a guest gets the 401.
 #[tokio::test]
 async fn price_routes_ask_for_their_acl_resources() {
@@ -956,6 +1115,12 @@ async fn price_routes_ask_for_their_acl_resources() {
         (M::PUT, "/V1/products/tier-prices"),
         (M::POST, "/V1/products/tier-prices-information"),
         (M::POST, "/V1/products/tier-prices-delete"),
+        (M::GET, "/V1/products/simple/group-prices/1/tiers"),
+        (
+            M::POST,
+            "/V1/products/simple/group-prices/1/tiers/2/price/3",
+        ),
+        (M::DELETE, "/V1/products/simple/group-prices/1/tiers/2"),
     ] {
         let (status, body) = app
             .call_as(None, method, path, Some(json!({"skus": []})))

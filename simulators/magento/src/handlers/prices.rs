@@ -71,6 +71,31 @@ pub fn delete_tier_prices(ctx: &mut Ctx<'_>) -> MResult<Value> {
     prices::delete_tier_prices(ctx.state, &ctx.body)
 }
 
+/// A `float` path parameter (`qty`, `price`), bound as the web API casts it.
+fn float_param(ctx: &Ctx<'_>, i: usize, name: &str) -> MResult<f64> {
+    input::to_f64(&Value::String(ctx.param(i).to_owned()), name)
+}
+
+/// `GET /V1/products/{sku}/group-prices/{customerGroupId}/tiers`.
+pub fn group_tier_prices(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    prices::group_tier_prices(ctx.state, ctx.param(0), ctx.param(1))
+}
+
+/// `POST /V1/products/{sku}/group-prices/{customerGroupId}/tiers/{qty}/price/{price}`.
+pub fn add_group_tier_price(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let qty = float_param(ctx, 2, "qty")?;
+    let price = float_param(ctx, 3, "price")?;
+    let (sku, group) = (ctx.param(0).to_owned(), ctx.param(1).to_owned());
+    prices::add_group_tier_price(ctx.state, &sku, &group, qty, price)
+}
+
+/// `DELETE /V1/products/{sku}/group-prices/{customerGroupId}/tiers/{qty}`.
+pub fn remove_group_tier_price(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let qty = float_param(ctx, 2, "qty")?;
+    let (sku, group) = (ctx.param(0).to_owned(), ctx.param(1).to_owned());
+    prices::remove_group_tier_price(ctx.state, &sku, &group, qty)
+}
+
 // ---------------------------------------------------------------------------
 // Low stock
 
