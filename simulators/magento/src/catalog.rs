@@ -69,9 +69,9 @@ pub struct Product {
     /// Product links.
     #[serde(default)]
     pub product_links: Vec<Value>,
-    /// Tier prices.
+    /// Tier prices (the rows the tier price storage shares, [`crate::prices`]).
     #[serde(default)]
-    pub tier_prices: Vec<Value>,
+    pub tier_prices: Vec<crate::prices::TierPrice>,
     /// Every other EAV attribute, values in DB format (`"89.950000"`).
     #[serde(default)]
     pub custom_attributes: Vec<ProductAttribute>,
@@ -553,7 +553,10 @@ pub fn product_json(p: &Product) -> Value {
         json!(p.media_gallery_entries),
     );
     if !p.tier_prices.is_empty() {
-        o.insert("tier_prices".into(), json!(p.tier_prices));
+        o.insert(
+            "tier_prices".into(),
+            Value::Array(crate::prices::tier_prices_json(p)),
+        );
     }
     o.insert("custom_attributes".into(), custom_attributes_json(p));
     Value::Object(o)
@@ -835,7 +838,7 @@ pub fn save_product(
         p.media_gallery_entries = media_gallery(&mut next_media, &mut p, v)?;
     }
     if let Some(v) = fields.get("tier_prices") {
-        p.tier_prices = list(v, "tier_prices")?.to_vec();
+        p.tier_prices = crate::prices::tier_prices_from_save(state, v)?;
     }
     if let Some(v) = fields.get("custom_attributes") {
         apply_custom_attributes(state, &mut p, v, links_sent)?;
@@ -1054,12 +1057,12 @@ fn url_key_taken(
             .any(|id| Some(id) != except_category)
 }
 
-fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p ProductAttribute> {
+pub(crate) fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p ProductAttribute> {
     p.custom_attributes.iter().find(|a| a.code() == code)
 }
 
 /// Sets (or with `null` removes) an attribute, keeping render order.
-fn set_attribute(p: &mut Product, code: &str, value: Value) {
+pub(crate) fn set_attribute(p: &mut Product, code: &str, value: Value) {
     p.custom_attributes.retain(|a| a.code() != code);
     if value.is_null() {
         return;
@@ -1478,6 +1481,7 @@ pub fn delete_product(state: &mut State, sku: &str) -> MResult<()> {
     }
     if let Some(p) = state.products.remove(id) {
         state.source_items.remove_sku(&p.sku);
+        state.store_costs.0.remove(&id);
     }
     Ok(())
 }

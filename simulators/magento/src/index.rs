@@ -163,6 +163,15 @@ struct ProductKeys {
     by_category: HashMap<String, Vec<u64>>,
     /// A configurable child's id → its parents' ids, ascending.
     parents: HashMap<u64, Vec<u64>>,
+    /// Legacy stock item quantity ([`qty_key`]) → ids, ascending, for the low-stock
+    /// report: one list per distinct quantity, 8 bytes a product.
+    by_qty: BTreeMap<i64, Vec<u64>>,
+}
+
+/// An `f64` as an `i64` that sorts as [`f64::total_cmp`] does.
+fn qty_key(f: f64) -> i64 {
+    let bits = f.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 /// A product's `url_key` attribute, when it is a string.
@@ -216,6 +225,7 @@ impl ProductKeys {
             by_url_key,
             by_category,
             parents,
+            by_qty: _,
         } = self;
         let hash = folded_hash(hasher, &p.sku);
         let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
@@ -271,6 +281,26 @@ impl ProductKeys {
                 if ids.is_empty() {
                     self.parents.remove(child);
                 }
+            }
+        }
+    }
+
+    /// Files `id` under stock quantity key `key` (kept apart from [`ProductKeys::add`]
+    /// so that a write that leaves the quantity alone does not touch the list).
+    fn add_qty(&mut self, key: i64, id: u64) {
+        let ids = self.by_qty.entry(key).or_default();
+        if let Err(at) = ids.binary_search(&id) {
+            ids.insert(at, id);
+        }
+    }
+
+    fn drop_qty(&mut self, key: i64, id: u64) {
+        if let Some(ids) = self.by_qty.get_mut(&key) {
+            if let Ok(at) = ids.binary_search(&id) {
+                ids.remove(at);
+            }
+            if ids.is_empty() {
+                self.by_qty.remove(&key);
             }
         }
     }
@@ -536,6 +566,7 @@ impl Products {
         let mut text = TextColumns::default();
         for p in rows.values() {
             keys.add(p, &rows);
+            keys.add_qty(qty_key(p.stock_item.qty), p.id);
             text.add(p);
         }
         Self {
@@ -664,14 +695,33 @@ impl Products {
         self.keys.by_category.get(id).into_iter().flatten().copied()
     }
 
+    /// Ids of the products whose legacy stock item quantity is at most `qty`, by
+    /// quantity (a range of the quantity index: no walk over the other products).
+    pub fn qty_at_most(&self, qty: f64) -> impl Iterator<Item = u64> + '_ {
+        // -0.0 == 0.0, but sorts below it.
+        let bound = if qty == 0.0 { 0.0 } else { qty };
+        self.keys
+            .by_qty
+            .range(..=qty_key(bound))
+            .flat_map(|(_, ids)| ids.iter().copied())
+            // NaN and -0.0 sort apart from the numbers they compare equal to.
+            .filter(move |id| self.rows.get(id).is_some_and(|p| p.stock_item.qty <= qty))
+    }
+
     /// Stores `p` under its id, replacing the product with that id.
     pub fn insert(&mut self, mut p: Product) -> Option<Product> {
         compact(&mut p);
         let old = self.rows.remove(&p.id);
+        let new_qty = qty_key(p.stock_item.qty);
         if let Some(old) = &old {
             self.keys.drop(old);
+            let old_qty = qty_key(old.stock_item.qty);
+            if old_qty != new_qty {
+                self.keys.drop_qty(old_qty, p.id);
+            }
         }
         self.keys.add(&p, &self.rows);
+        self.keys.add_qty(new_qty, p.id);
         if !self.text.holds(&p) {
             self.text.add(&p);
         }
@@ -684,6 +734,7 @@ impl Products {
     pub fn remove(&mut self, id: u64) -> Option<Product> {
         let old = self.rows.remove(&id)?;
         self.keys.drop(&old);
+        self.keys.drop_qty(qty_key(old.stock_item.qty), id);
         self.text.drop(id);
         self.rendered.drop(id);
         Some(*old)
@@ -696,10 +747,16 @@ impl Products {
         let mut p = self.rows.remove(&id)?;
         self.keys.drop(&p);
         self.rendered.drop(id);
+        let old_qty = qty_key(p.stock_item.qty);
         let r = f(&mut p);
         p.id = id;
         compact(&mut p);
         self.keys.add(&p, &self.rows);
+        let new_qty = qty_key(p.stock_item.qty);
+        if new_qty != old_qty {
+            self.keys.drop_qty(old_qty, id);
+            self.keys.add_qty(new_qty, id);
+        }
         if !self.text.holds(&p) {
             self.text.add(&p);
         }
@@ -725,6 +782,11 @@ impl Products {
             "configurable parents",
             &self.keys.parents,
             &rebuilt.keys.parents,
+        )?;
+        same(
+            "products by stock quantity",
+            &self.keys.by_qty,
+            &rebuilt.keys.by_qty,
         )?;
         self.text.check(&self.rows)?;
         let cache = &self.rendered;

@@ -36,6 +36,7 @@ pub use sim_magento_webapi::input;
 pub mod lifecycle;
 pub mod msi;
 pub use sim_magento_webapi::phpquery;
+pub mod prices;
 pub mod render;
 pub mod routes;
 pub mod sales;

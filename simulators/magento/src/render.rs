@@ -108,7 +108,7 @@ pub fn product(p: &Product, out: &mut Vec<u8>) -> Result<(), serde_json::Error> 
     o.field("options", &p.options)?;
     o.field("media_gallery_entries", &p.media_gallery_entries)?;
     if !p.tier_prices.is_empty() {
-        o.field("tier_prices", &p.tier_prices)?;
+        o.field("tier_prices", &crate::prices::tier_prices_json(p))?;
     }
     custom_attributes(p, o.key("custom_attributes")?)?;
     o.close();

@@ -7,8 +7,8 @@ use axum::http::Method;
 use sim_magento_webapi::routes::RouteTable;
 
 use crate::handlers::{
-    Handler, attributes, carts, catalog, configurable, customers, lifecycle, msi, orders, stores,
-    tokens,
+    Handler, attributes, carts, catalog, configurable, customers, lifecycle, msi, orders, prices,
+    stores, tokens,
 };
 
 pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
@@ -789,7 +789,99 @@ fn declarations() -> Vec<Decl> {
             CATEGORIES,
             catalog::move_category,
         ),
-        // Legacy stock.
+        // Price storages (the efficient price API).
+        (
+            M::POST,
+            "/V1/products/base-prices-information",
+            CATALOG,
+            prices::base_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/base-prices",
+            CATALOG,
+            prices::update_base_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/cost-information",
+            CATALOG,
+            prices::costs,
+        ),
+        (M::POST, "/V1/products/cost", CATALOG, prices::update_costs),
+        (
+            M::POST,
+            "/V1/products/cost-delete",
+            CATALOG,
+            prices::delete_costs,
+        ),
+        (
+            M::POST,
+            "/V1/products/special-price-information",
+            CATALOG,
+            prices::special_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/special-price",
+            CATALOG,
+            prices::update_special_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/special-price-delete",
+            CATALOG,
+            prices::delete_special_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/tier-prices-information",
+            CATALOG,
+            prices::tier_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/tier-prices",
+            CATALOG,
+            prices::update_tier_prices,
+        ),
+        (
+            M::PUT,
+            "/V1/products/tier-prices",
+            CATALOG,
+            prices::replace_tier_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/tier-prices-delete",
+            CATALOG,
+            prices::delete_tier_prices,
+        ),
+        (
+            M::GET,
+            "/V1/products/:sku/group-prices/:customerGroupId/tiers",
+            CATALOG,
+            prices::group_tier_prices,
+        ),
+        (
+            M::POST,
+            "/V1/products/:sku/group-prices/:customerGroupId/tiers/:qty/price/:price",
+            CATALOG,
+            prices::add_group_tier_price,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/group-prices/:customerGroupId/tiers/:qty",
+            CATALOG,
+            prices::remove_group_tier_price,
+        ),
+        // Legacy stock (the literal `lowStock` before the SKU parameter).
+        (
+            M::GET,
+            "/V1/stockItems/lowStock",
+            CATALOG_INVENTORY,
+            prices::low_stock_items,
+        ),
         (
             M::GET,
             "/V1/stockItems/:productSku",

@@ -86,6 +86,10 @@ pub struct State {
     /// Credit memos by id.
     #[serde(default)]
     pub creditmemos: Documents<Creditmemo>,
+    /// Costs written for store views other than the admin store, by product
+    /// ([`crate::prices::StoreCosts`]).
+    #[serde(default)]
+    pub store_costs: crate::prices::StoreCosts,
     /// Next ids.
     pub next: NextIds,
 }

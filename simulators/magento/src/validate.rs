@@ -66,6 +66,7 @@ pub fn validate(s: &State) -> Checked {
     stores(s)?;
     categories(s)?;
     products(s)?;
+    crate::prices::validate(s)?;
     url_keys(s)?;
     inventory(s)?;
     customers(s)?;

@@ -2,12 +2,14 @@
 //! `serde_json::to_vec(&catalog::product_json(p))` gives, for any stored product:
 //! optional fields on and off, strings that need escaping, fractional, whole, huge and
 //! non-finite numbers, known and unknown custom attributes in any order, `category_ids`
-//! placed among them, and nested link, option and gallery values.
+//! placed among them, nested link, option and gallery values, and tier prices (fixed
+//! and percentage).
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sim_magento::catalog::{Product, ProductAttribute, StockItem, product_json};
 use sim_magento::configurable::ConfigurableOption;
+use sim_magento::prices::TierPrice;
 use sim_magento::render;
 
 fn text() -> impl Strategy<Value = String> {
@@ -113,6 +115,32 @@ fn stock_item() -> impl Strategy<Value = StockItem> {
         )
 }
 
+fn tiers() -> impl Strategy<Value = Vec<TierPrice>> {
+    prop::collection::vec(
+        (
+            any::<bool>(),
+            0u64..4,
+            number(),
+            number(),
+            proptest::option::of(number()),
+            0u64..3,
+        )
+            .prop_map(
+                |(all_groups, customer_group_id, qty, value, percentage_value, website_id)| {
+                    TierPrice {
+                        all_groups,
+                        customer_group_id,
+                        qty,
+                        value,
+                        percentage_value,
+                        website_id,
+                    }
+                },
+            ),
+        0..3,
+    )
+}
+
 fn links() -> impl Strategy<Value = Vec<Value>> {
     prop::collection::vec(
         (0u64..50, text()).prop_map(|(id, s)| json!({"sku": s, "position": id})),
@@ -129,7 +157,7 @@ prop_compose! {
         website_ids in prop::collection::vec(any::<u64>(), 0..3),
         category_ids in prop::collection::vec(0u64..100, 0..3),
         stock_item in stock_item(),
-        (options, media, product_links, tier_prices) in (links(), links(), links(), links()),
+        (options, media, product_links, tier_prices) in (links(), links(), links(), tiers()),
         custom_attributes in prop::collection::vec((code(), value()), 0..8),
         configurable_options in prop::collection::vec(
             (any::<u64>(), 0u64..200, text(), any::<i64>(), prop::collection::vec(any::<i64>(), 0..3)),

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod lifecycle;
 pub mod msi;
 pub mod orders;
+pub mod prices;
 pub mod stores;
 pub mod tokens;
 
