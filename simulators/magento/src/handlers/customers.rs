@@ -121,13 +121,75 @@ pub fn is_email_available(ctx: &mut Ctx<'_>) -> MResult<Value> {
     )))
 }
 
+/// `GET /V1/customers/{customerId}/permissions/readonly`
+/// (`AccountManagement::isReadonly`): `!deleteable`, and every customer model is
+/// deleteable, so `false`; an unknown customer is 404.
+pub fn is_readonly(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    cus::get(ctx.state, id)?;
+    Ok(Value::Bool(false))
+}
+
 // ---------------------------------------------------------------------------
-// Customer groups (read-only: the four groups of a stock install)
+// Addresses
+
+/// `GET /V1/customers/addresses/{addressId}` (`AddressRepository::getById`).
+pub fn get_address(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "addressId")?;
+    cus::address(ctx.state, id).map(cus::address_json)
+}
+
+/// `DELETE /V1/addresses/{addressId}` → `true` (`AddressRepository::deleteById`).
+pub fn delete_address(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "addressId")?;
+    let now = ctx.now;
+    cus::delete_address(ctx.state, id, now)?;
+    Ok(Value::Bool(true))
+}
+
+fn default_address(ctx: &Ctx<'_>, id: i64, billing: bool) -> MResult<Value> {
+    let c = cus::get(ctx.state, id)?;
+    Ok(cus::default_address(c, billing).map_or(Value::Null, cus::address_json))
+}
+
+/// `GET /V1/customers/{customerId}/billingAddress`: the default billing address, or
+/// `null`.
+pub fn billing_address(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    default_address(ctx, id, true)
+}
+
+/// `GET /V1/customers/{customerId}/shippingAddress`: the default shipping address, or
+/// `null`.
+pub fn shipping_address(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    default_address(ctx, id, false)
+}
+
+/// `GET /V1/customers/me/billingAddress` (customer token).
+pub fn my_billing_address(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = me_id(ctx)?;
+    default_address(ctx, id, true)
+}
+
+/// `GET /V1/customers/me/shippingAddress` (customer token).
+pub fn my_shipping_address(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = me_id(ctx)?;
+    default_address(ctx, id, false)
+}
+
+// ---------------------------------------------------------------------------
+// Customer groups
+
+/// The `int` path parameter `name` at position `i`.
+fn int_param(ctx: &Ctx<'_>, i: usize, name: &str) -> MResult<i64> {
+    input::to_i64(&Value::String(ctx.param(i).to_owned()), name)
+}
 
 /// `GET /V1/customerGroups/{id}`.
 pub fn get_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
-    cus::group(id).map(cus::group_json)
+    let id = int_param(ctx, 0, "id")?;
+    cus::group(ctx.state, id).map(cus::group_json)
 }
 
 /// `GET /V1/customerGroups/default` and `/default/{storeId}`
@@ -136,7 +198,7 @@ pub fn get_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
 /// %fieldName = %fieldValue` naming `storeId`.
 pub fn default_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
     if !ctx.param(0).is_empty() {
-        let store = input::to_i64(&Value::String(ctx.param(0).to_owned()), "storeId")?;
+        let store = int_param(ctx, 0, "storeId")?;
         let known = u64::try_from(store)
             .ok()
             .is_some_and(|s| s == 0 || ctx.state.store_views.iter().any(|v| v.id == s));
@@ -147,29 +209,72 @@ pub fn default_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
             ]));
         }
     }
-    let id = i64::try_from(cus::DEFAULT_GROUP).unwrap_or(1);
-    cus::group(id).map(cus::group_json)
+    let id = i64::try_from(ctx.state.settings.default_customer_group).unwrap_or(-1);
+    cus::group(ctx.state, id).map(cus::group_json)
+}
+
+/// `PUT /V1/customerGroups/default/{id}` (`CustomerGroupConfig::setDefaultCustomerGroup`):
+/// the group must exist (404 naming `id`); it becomes
+/// `customer/create_account/default_group`; answers the id.
+pub fn set_default_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "id")?;
+    let gid = cus::group(ctx.state, id)?.id;
+    ctx.state.settings.default_customer_group = gid;
+    Ok(json!(gid))
 }
 
 /// `GET /V1/customerGroups/{id}/permissions` (`GroupManagement::isReadonly`): `true`
-/// for the groups Magento keeps (NOT LOGGED IN and the default group, General).
+/// for NOT LOGGED IN and the default group, which cannot be deleted; an unknown group
+/// is 404 naming `groupId`.
 pub fn group_is_readonly(ctx: &mut Ctx<'_>) -> MResult<Value> {
-    let id = input::to_i64(&Value::String(ctx.param(0).to_owned()), "id")?;
-    let g = cus::group(id)?;
-    Ok(Value::Bool(g.id == 0 || g.id == cus::DEFAULT_GROUP))
+    let id = int_param(ctx, 0, "id")?;
+    let g = cus::group(ctx.state, id).map_err(|_| {
+        MagentoError::not_found(cus::m::NO_SUCH_ENTITY)
+            .named([("fieldName", json!("groupId")), ("fieldValue", json!(id))])
+    })?;
+    Ok(Value::Bool(
+        g.id == cus::NOT_LOGGED_IN || cus::is_default_group(ctx.state, g.id),
+    ))
 }
 
-/// `GET /V1/customerGroups/search` (searchCriteria required).
+/// `GET /V1/customerGroups/search` (searchCriteria required), in id order.
 pub fn search_groups(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let criteria = search::from_query(&ctx.query, true)?;
-    let rows = &cus::GROUP_ROWS[..];
-    let (items, total) = criteria.apply(rows, |g, field| match field {
-        "id" => search::Field::Num(g.id as f64),
-        "code" => search::Field::text(g.code),
+    let rows: Vec<&cus::CustomerGroup> = ctx.state.customer_groups.values().collect();
+    let (items, total) = criteria.apply(&rows, |g, field| match field {
+        "id" | "customer_group_id" => search::Field::Num(g.id as f64),
+        "code" | "customer_group_code" => search::Field::text(&g.code),
         "tax_class_id" => search::Field::Num(g.tax_class_id as f64),
-        "tax_class_name" => search::Field::text(g.tax_class_name),
+        "tax_class_name" | "class_name" => cus::customer_tax_class(g.tax_class_id)
+            .map_or(search::Field::Missing, search::Field::text),
         _ => search::Field::Missing,
     })?;
-    let items = items.into_iter().map(cus::group_json).collect();
+    let items = items.into_iter().map(|g| cus::group_json(g)).collect();
     Ok(search::result(items, &criteria, total))
+}
+
+/// `POST /V1/customerGroups` `{"group": {...}}` (`GroupRepository::save`): a group
+/// with an id is an update of that group.
+pub fn create_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let group = input::arg(&ctx.body, "group")?.clone();
+    cus::save_group(ctx.state, &group)
+}
+
+/// `PUT /V1/customerGroups/{id}` `{"group": {...}}`: the URL's id replaces the group's
+/// (`ParamsOverrider::overrideRequestBodyIdWithPathParam`).
+pub fn put_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let mut group = input::arg(&ctx.body, "group")?.clone();
+    if let Some(o) = group.as_object_mut() {
+        o.remove("id");
+        o.insert("id".into(), Value::String(ctx.param(0).to_owned()));
+    }
+    cus::save_group(ctx.state, &group)
+}
+
+/// `DELETE /V1/customerGroups/{id}` → `true` (`GroupRepository::deleteById`).
+pub fn delete_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = int_param(ctx, 0, "id")?;
+    let now = ctx.now;
+    cus::delete_group(ctx.state, id, now)?;
+    Ok(Value::Bool(true))
 }
