@@ -166,6 +166,26 @@ pub mod m {
         "Invalid value of \"%value\" provided for the %fieldName field.";
     /// A group code another group has (`InvalidTransitionException`).
     pub const GROUP_EXISTS: &str = "Customer Group already exists.";
+    /// `changePasswordById` for a customer that does not exist.
+    pub const INVALID_LOGIN: &str = "Invalid login or password.";
+    /// A wrong current password (`InvalidEmailOrPasswordException`, 401).
+    pub const PASSWORD_MISMATCH: &str =
+        "The password doesn't match this account. Verify the password and try again.";
+    /// A wrong current password that locked the account (`UserLockedException`, 401).
+    pub const ACCOUNT_LOCKED: &str = "The account is locked.";
+    /// `initiatePasswordReset` with another template.
+    pub const INVALID_TEMPLATE: &str = "Invalid value of \"%value\" provided for the %fieldName field. Possible values: %template1 or %template2.";
+    /// A reset token that is not the customer's.
+    pub const RP_TOKEN_MISMATCH: &str = "The password token is mismatched. Reset and try again.";
+    /// A reset token past `customer/password/reset_link_expiration_period`.
+    pub const RP_TOKEN_EXPIRED: &str = "The password token is expired. Reset and try again.";
+    /// The EAV backend validation of an empty required attribute (`%1` the label).
+    pub const ATTRIBUTE_EMPTY: &str =
+        "The \"%1\" attribute value is empty. Set the attribute and try again.";
+    /// `resendConfirmation` for an account without a confirmation key.
+    pub const CONFIRMATION_NOT_NEEDED: &str = "Confirmation isn't needed.";
+    /// `activate` for an account without a confirmation key.
+    pub const ALREADY_ACTIVE: &str = "The account is already active.";
     /// Deleting NOT LOGGED IN or the default group (`StateException`).
     pub const CANNOT_DELETE_GROUP: &str = "Cannot delete group.";
 }
@@ -601,6 +621,198 @@ pub fn default_address(c: &Customer, billing: bool) -> Option<&CustomerAddress> 
 }
 
 // ---------------------------------------------------------------------------
+// Passwords and account state
+
+/// `AccountManagement::EMAIL_REMINDER` and `EMAIL_RESET`: the templates
+/// `initiatePasswordReset` accepts.
+pub const EMAIL_REMINDER: &str = "email_reminder";
+/// See [`EMAIL_REMINDER`].
+pub const EMAIL_RESET: &str = "email_reset";
+/// `AccountManagement::ACCOUNT_CONFIRMATION_NOT_REQUIRED`.
+pub const ACCOUNT_CONFIRMATION_NOT_REQUIRED: &str = "account_confirmation_not_required";
+
+/// `CustomerRepository::get($email, $websiteId)`: 404 naming both when no customer
+/// of the website has the e-mail.
+pub fn get_by_email<'s>(state: &'s State, email: &str, website_id: i64) -> MResult<&'s Customer> {
+    u64::try_from(website_id)
+        .ok()
+        .and_then(|w| find_by_email(state, email, w))
+        .ok_or_else(|| {
+            MagentoError::not_found(m::NO_SUCH_ENTITY_2).named([
+                ("fieldName", json!("email")),
+                ("fieldValue", json!(email)),
+                ("field2Name", json!("websiteId")),
+                ("field2Value", json!(website_id)),
+            ])
+        })
+}
+
+/// `changePasswordForCustomer` (`PUT /V1/customers/me/password`): the current
+/// password through `Authentication::authenticate` (a wrong one is counted toward the
+/// lock-out, and answers 401 `The account is locked.` once it locks the account; the
+/// right one works even on a locked account), then the new password: not the e-mail,
+/// then its strength. The reset token goes, the customer is saved.
+pub fn change_password(
+    state: &mut State,
+    id: i64,
+    current: &str,
+    new: &str,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let mut c = get(state, id)
+        .map_err(|_| MagentoError::unauthorized(m::INVALID_LOGIN))?
+        .clone();
+    if c.password.as_deref() != Some(current) {
+        record_failure(state, &mut c, now);
+        let locked = is_locked(&c, now);
+        state.customers.insert(c);
+        return Err(MagentoError::unauthorized(if locked {
+            m::ACCOUNT_LOCKED
+        } else {
+            m::PASSWORD_MISMATCH
+        }));
+    }
+    check_not_email(new, Some(&c.email))?;
+    check_password_strength(new)?;
+    c.password = Some(new.to_owned());
+    c.rp_token = None;
+    c.rp_token_created_at = None;
+    c.updated_at = dates::db_time(now);
+    state.customers.insert(c);
+    Ok(())
+}
+
+/// A new reset token (`Math\Random::getUniqueHash`: 32 hex characters), derived from
+/// the store's counter rather than random.
+fn new_rp_token(state: &mut State, customer_id: u64) -> String {
+    use sha2::Digest as _;
+    let serial = state.next.rp_token;
+    state.next.rp_token = serial.saturating_add(1);
+    let digest = sha2::Sha256::digest(format!("cartsim-rp-token-{serial}-{customer_id}"));
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `changeResetPasswordLinkToken`: a new token made now, the customer saved.
+fn set_rp_token(state: &mut State, mut c: Customer, now: OffsetDateTime) {
+    c.rp_token = Some(new_rp_token(state, c.id));
+    c.rp_token_created_at = Some(dates::db_time(now));
+    c.updated_at = dates::db_time(now);
+    state.customers.insert(c);
+}
+
+/// `initiatePasswordReset` (`PUT /V1/customers/password`): the customer of
+/// `website_id` (the request's when not sent) with the e-mail gets a new reset token
+/// (what Magento e-mails; here it is read from the state). Magento saves the token
+/// before it looks at the template; here an unknown template is refused first.
+pub fn initiate_password_reset(
+    state: &mut State,
+    email: &str,
+    template: &str,
+    website_id: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let c = get_by_email(state, email, website_id)?.clone();
+    if template != EMAIL_REMINDER && template != EMAIL_RESET {
+        return Err(MagentoError::bad_request(m::INVALID_TEMPLATE).named([
+            ("value", json!(template)),
+            ("fieldName", json!("template")),
+            ("template1", json!(EMAIL_REMINDER)),
+            ("template2", json!(EMAIL_RESET)),
+        ]));
+    }
+    set_rp_token(state, c, now);
+    Ok(())
+}
+
+/// `isResetPasswordLinkTokenExpired`: no token or time, a time in the future, or
+/// `customer/password/reset_link_expiration_period` whole hours gone.
+fn rp_token_expired(state: &State, c: &Customer, now: OffsetDateTime) -> bool {
+    let Some(made) = c
+        .rp_token_created_at
+        .as_deref()
+        .and_then(dates::parse_db_time)
+        .filter(|_| c.rp_token.as_deref().is_some_and(|t| !t.is_empty()))
+    else {
+        return true;
+    };
+    if made > now {
+        return true;
+    }
+    (now - made).whole_hours() >= state.settings.reset_link_expiration_hours
+}
+
+/// `validateResetPasswordToken`: customer id not 0, token not empty, the customer
+/// exists (404), the token is theirs (400 mismatched) and not expired (400 expired).
+pub fn check_rp_token(state: &State, id: i64, token: &str, now: OffsetDateTime) -> MResult<u64> {
+    if id == 0 {
+        return Err(MagentoError::bad_request(m::INVALID_FIELD_VALUE)
+            .named([("value", json!(id)), ("fieldName", json!("customerId"))]));
+    }
+    if token.is_empty() || token == "0" {
+        return Err(MagentoError::required("resetPasswordLinkToken"));
+    }
+    let c = get(state, id)?;
+    if c.rp_token.as_deref() != Some(token) {
+        return Err(MagentoError::bad_request(m::RP_TOKEN_MISMATCH));
+    }
+    if rp_token_expired(state, c, now) {
+        return Err(MagentoError::bad_request(m::RP_TOKEN_EXPIRED));
+    }
+    Ok(c.id)
+}
+
+/// `resetPassword` (`POST /V1/customers/resetPassword`): the customer of the request's
+/// website with the e-mail, their token, then the new password (not the e-mail, then
+/// its strength). The token goes, the lock-out is cleared, the customer is saved.
+pub fn reset_password(
+    state: &mut State,
+    email: &str,
+    token: &str,
+    new: &str,
+    website_id: u64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    if email.is_empty() || email == "0" {
+        return Err(MagentoError::required("email"));
+    }
+    let website = i64::try_from(website_id).unwrap_or(i64::MAX);
+    let id = get_by_email(state, email, website)?.id;
+    check_rp_token(state, i64::try_from(id).unwrap_or(-1), token, now)?;
+    check_not_email(new, Some(email))?;
+    check_password_strength(new)?;
+    let Some(mut c) = find(state, id).cloned() else {
+        return Err(not_found("customerId", json!(id)));
+    };
+    c.password = Some(new.to_owned());
+    c.rp_token = None;
+    c.rp_token_created_at = None;
+    c.failures_num = 0;
+    c.first_failure = None;
+    c.lock_expires = None;
+    c.updated_at = dates::db_time(now);
+    state.customers.insert(c);
+    Ok(())
+}
+
+/// `AccountManagement::validate` (`PUT /V1/customers/validate`): the EAV backend
+/// validation of the customer without its addresses — each required attribute left
+/// empty (`null` or `""`) is a message, in attribute order. Nothing is saved.
+pub fn validate_customer(body: &Value) -> MResult<Value> {
+    let input = bind_customer(body)?;
+    let mut messages = Vec::new();
+    for (value, label) in [
+        (&input.firstname, "First Name"),
+        (&input.lastname, "Last Name"),
+        (&input.email, "Email"),
+    ] {
+        if value.as_deref().is_none_or(str::is_empty) {
+            messages.push(Params::Positional(vec![json!(label)]).render(m::ATTRIBUTE_EMPTY));
+        }
+    }
+    Ok(json!({"valid": messages.is_empty(), "messages": messages}))
+}
+
+// ---------------------------------------------------------------------------
 // Sign-in: the customer lock-out and the token request throttle
 
 /// Whether the customer's account is locked at `now` (`Customer::isCustomerLocked`:
@@ -979,6 +1191,21 @@ fn is_empty(v: Option<&str>) -> bool {
 /// `AccountManagement::checkPasswordStrength`, then the e-mail comparison of
 /// `createAccount`.
 pub fn check_password(password: &str, email: Option<&str>) -> MResult<()> {
+    check_password_strength(password)?;
+    check_not_email(password, email)
+}
+
+/// `CredentialsValidator::checkPasswordDifferentFromEmail` (strcasecmp).
+fn check_not_email(password: &str, email: Option<&str>) -> MResult<()> {
+    if email.is_some_and(|e| e.eq_ignore_ascii_case(password)) {
+        return Err(MagentoError::bad_request(m::PASSWORD_IS_EMAIL));
+    }
+    Ok(())
+}
+
+/// `AccountManagement::checkPasswordStrength`: at most 256 characters, at least 8, no
+/// leading or trailing blank, 3 classes of characters.
+fn check_password_strength(password: &str) -> MResult<()> {
     let length = password.chars().count();
     if length > MAX_PASSWORD_LENGTH {
         return Err(MagentoError::bad_request(m::PASSWORD_TOO_LONG)
@@ -1001,10 +1228,6 @@ pub fn check_password(password: &str, email: Option<&str>) -> MResult<()> {
     if classes.iter().filter(|&&b| b).count() < REQUIRED_CHARACTER_CLASSES {
         return Err(MagentoError::bad_request(m::PASSWORD_CLASSES)
             .positional([json!(REQUIRED_CHARACTER_CLASSES)]));
-    }
-    // `CredentialsValidator::checkPasswordDifferentFromEmail` uses strcasecmp.
-    if email.is_some_and(|e| e.eq_ignore_ascii_case(password)) {
-        return Err(MagentoError::bad_request(m::PASSWORD_IS_EMAIL));
     }
     Ok(())
 }
@@ -1212,7 +1435,8 @@ pub fn create(
     sync_default_flags(&mut customer);
     state.next.customer_id += 1;
     state.next.customer_address_id = next_address;
-    state.customers.insert(customer);
+    // `createAccountWithPasswordHash` ends with `changeResetPasswordLinkToken`.
+    set_rp_token(state, customer, scope.now);
     Ok(id)
 }
 

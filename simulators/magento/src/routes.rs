@@ -146,6 +146,61 @@ fn declarations() -> Vec<Decl> {
             CUSTOMER,
             customers::is_readonly,
         ),
+        // Passwords and account state.
+        (
+            M::PUT,
+            "/V1/customers/me/password",
+            ME,
+            customers::change_my_password,
+        ),
+        (
+            M::PUT,
+            "/V1/customers/password",
+            ANON,
+            customers::initiate_password_reset,
+        ),
+        (
+            M::POST,
+            "/V1/customers/resetPassword",
+            ANON,
+            customers::reset_password,
+        ),
+        (
+            M::GET,
+            "/V1/customers/:customerId/password/resetLinkToken/:resetPasswordLinkToken",
+            ANON,
+            customers::validate_reset_token,
+        ),
+        (
+            M::PUT,
+            "/V1/customers/validate",
+            CUSTOMER_MANAGE,
+            customers::validate,
+        ),
+        (
+            M::GET,
+            "/V1/customers/:customerId/confirm",
+            CUSTOMER_MANAGE,
+            customers::confirmation_status,
+        ),
+        (
+            M::POST,
+            "/V1/customers/confirm",
+            CUSTOMER_MANAGE,
+            customers::resend_confirmation,
+        ),
+        (
+            M::PUT,
+            "/V1/customers/me/activate",
+            ME,
+            customers::activate_me,
+        ),
+        (
+            M::PUT,
+            "/V1/customers/:email/activate",
+            CUSTOMER_MANAGE,
+            customers::activate,
+        ),
         // Customer addresses.
         (
             M::GET,

@@ -761,3 +761,377 @@ async fn default_addresses_by_id_and_for_me() {
         (200, Value::Null)
     );
 }
+
+// ---------------------------------------------------------------------------
+// Passwords and account state
+
+impl TestApp {
+    async fn as_customer(&self, token: &str, method: M, path: &str, body: Value) -> (u16, Value) {
+        self.call_as(Some(token), method, path, Some(body)).await
+    }
+
+    async fn anonymous(&self, method: M, path: &str, body: Value) -> (u16, Value) {
+        self.call_as(None, method, path, Some(body)).await
+    }
+
+    async fn rp_token(&self, id: &Value) -> String {
+        self.export().await["customers"][id.to_string()]["rp_token"]
+            .as_str()
+            .expect("a reset token")
+            .to_owned()
+    }
+}
+
+/// `AccountManagementMeTest::testChangePassword` and its refusals: the current
+/// password must match (401), the new one must not be the e-mail and must be strong;
+/// the new password signs in, the old one no longer does.
+#[tokio::test]
+async fn a_customer_changes_their_password() {
+    let app = spawn_with_throttle(1000).await;
+    let jane = app.sign_up(EMAIL, json!([])).await;
+    let (_, token) = app.customer_token(EMAIL, PASSWORD).await;
+    let token = token.as_str().expect("token").to_owned();
+    let path = "/V1/customers/me/password";
+    assert_eq!(
+        app.as_customer(&token, M::PUT, path, json!({})).await,
+        (
+            400,
+            json!({"message": "One or more input exceptions have occurred.", "errors": [
+                {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "currentPassword"}},
+                {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "newPassword"}}
+            ]})
+        )
+    );
+    assert_eq!(
+        app.as_customer(
+            &token,
+            M::PUT,
+            path,
+            json!({"currentPassword": "Nope-1234", "newPassword": "New-Pass12"})
+        )
+        .await,
+        (
+            401,
+            json!({"message": "The password doesn't match this account. Verify the password and try again."})
+        )
+    );
+    assert_eq!(
+        app.as_customer(
+            &token,
+            M::PUT,
+            path,
+            json!({"currentPassword": PASSWORD, "newPassword": "JDoe@Example.com"})
+        )
+        .await,
+        (
+            400,
+            json!({"message": "The password can't be the same as the email address. Create a new password and try again."})
+        )
+    );
+    assert_eq!(
+        app.as_customer(
+            &token,
+            M::PUT,
+            path,
+            json!({"currentPassword": PASSWORD, "newPassword": "short"})
+        )
+        .await,
+        (
+            400,
+            json!({"message": "The password needs at least %1 characters. Create a new password and try again.", "parameters": [8]})
+        )
+    );
+    app.advance(Duration::minutes(2));
+    assert_eq!(
+        app.as_customer(
+            &token,
+            M::PUT,
+            path,
+            json!({"current_password": PASSWORD, "new_password": "New-Pass12"})
+        )
+        .await,
+        (200, json!(true))
+    );
+    let (_, after) = app.get(&format!("/V1/customers/{}", jane["id"])).await;
+    assert_eq!(after["updated_at"], "2025-07-21 20:51:08");
+    assert_eq!(app.customer_token(EMAIL, PASSWORD).await.0, 401);
+    assert_eq!(app.customer_token(EMAIL, "New-Pass12").await.0, 200);
+    // The admin token is no customer's.
+    assert_eq!(
+        app.put(path, json!({"currentPassword": "a", "newPassword": "b"}))
+            .await
+            .0,
+        401
+    );
+}
+
+/// `Authentication::authenticate` behind the password change: wrong current passwords
+/// count toward the lock-out; the one that locks the account answers `The account is
+/// locked.`; the right current password still works on a locked account.
+#[tokio::test]
+async fn wrong_current_passwords_lock_the_account() {
+    let mut state = sim_magento::fixtures::default_state();
+    state.settings.customer_lockout_failures = 2;
+    let app = spawn_app_with(state).await;
+    app.sign_up(EMAIL, json!([])).await;
+    let (_, token) = app.customer_token(EMAIL, PASSWORD).await;
+    let token = token.as_str().expect("token").to_owned();
+    let path = "/V1/customers/me/password";
+    let wrong = json!({"currentPassword": "Nope-1234", "newPassword": "New-Pass12"});
+    assert_eq!(
+        app.as_customer(&token, M::PUT, path, wrong.clone()).await.0,
+        401
+    );
+    assert_eq!(
+        app.as_customer(&token, M::PUT, path, wrong).await,
+        (401, json!({"message": "The account is locked."}))
+    );
+    assert_eq!(app.customer_token(EMAIL, PASSWORD).await.0, 401);
+    assert_eq!(
+        app.as_customer(
+            &token,
+            M::PUT,
+            path,
+            json!({"currentPassword": PASSWORD, "newPassword": "New-Pass12"})
+        )
+        .await,
+        (200, json!(true))
+    );
+}
+
+/// `AccountManagementTest::testInitiatePasswordMissingRequiredFields`,
+/// `testInitiatePasswordReset`, `testSendPasswordResetLinkBadEmailOrWebsite`,
+/// `testValidateResetPasswordLinkToken`, `testValidateResetPasswordLinkTokenInvalidToken`,
+/// and `resetPassword`: a reset token (deterministic, read from the state as the
+/// customer would read the e-mail) validates, resets the password once, and expires
+/// after two hours by the simulator clock.
+#[tokio::test]
+async fn password_reset_by_token() {
+    let app = spawn_with_throttle(1000).await;
+    let jane = app.sign_up(EMAIL, json!([])).await;
+    let id = jane["id"].clone();
+    assert_eq!(
+        app.anonymous(M::PUT, "/V1/customers/password", json!({}))
+            .await,
+        (
+            400,
+            json!({"message": "One or more input exceptions have occurred.", "errors": [
+                {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "email"}},
+                {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "template"}}
+            ]})
+        )
+    );
+    assert_eq!(
+        app.anonymous(
+            M::PUT,
+            "/V1/customers/password",
+            json!({"email": "dummy@example.com", "template": "email_reset", "websiteId": 0})
+        )
+        .await,
+        (
+            404,
+            json!({"message": "No such entity with %fieldName = %fieldValue, %field2Name = %field2Value",
+                   "parameters": {"fieldName": "email", "fieldValue": "dummy@example.com", "field2Name": "websiteId", "field2Value": 0}})
+        )
+    );
+    let before = app.rp_token(&id).await;
+    assert_eq!(
+        app.anonymous(
+            M::PUT,
+            "/V1/customers/password",
+            json!({"email": EMAIL, "template": "email_welcome", "websiteId": 1})
+        )
+        .await,
+        (
+            400,
+            json!({"message": "Invalid value of \"%value\" provided for the %fieldName field. Possible values: %template1 or %template2.",
+                   "parameters": {"value": "email_welcome", "fieldName": "template", "template1": "email_reminder", "template2": "email_reset"}})
+        )
+    );
+    assert_eq!(app.rp_token(&id).await, before);
+    assert_eq!(
+        app.anonymous(
+            M::PUT,
+            "/V1/customers/password",
+            json!({"email": EMAIL, "template": "email_reset", "websiteId": 1})
+        )
+        .await,
+        (200, json!(true))
+    );
+    let token = app.rp_token(&id).await;
+    assert_ne!(token, before);
+    assert_eq!(token.len(), 32);
+    let check = |t: &str| format!("/V1/customers/{id}/password/resetLinkToken/{t}");
+    assert_eq!(
+        app.call_as(None, M::GET, &check(&token), None).await,
+        (200, json!(true))
+    );
+    assert_eq!(
+        app.call_as(None, M::GET, &check("fjjkafjie"), None).await,
+        (
+            400,
+            json!({"message": "The password token is mismatched. Reset and try again."})
+        )
+    );
+    assert_eq!(
+        app.call_as(
+            None,
+            M::GET,
+            &format!("/V1/customers/4242/password/resetLinkToken/{token}"),
+            None
+        )
+        .await,
+        (404, no_such("customerId", json!(4242)))
+    );
+
+    let reset = |t: &str, p: &str| json!({"email": EMAIL, "resetToken": t, "newPassword": p});
+    assert_eq!(
+        app.anonymous(
+            M::POST,
+            "/V1/customers/resetPassword",
+            reset("wrong", "New-Pass12")
+        )
+        .await,
+        (
+            400,
+            json!({"message": "The password token is mismatched. Reset and try again."})
+        )
+    );
+    assert_eq!(
+        app.anonymous(
+            M::POST,
+            "/V1/customers/resetPassword",
+            reset(&token, "weakpassword")
+        )
+        .await,
+        (
+            400,
+            json!({"message": "Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.", "parameters": [3]})
+        )
+    );
+    assert_eq!(
+        app.anonymous(
+            M::POST,
+            "/V1/customers/resetPassword",
+            reset(&token, "New-Pass12")
+        )
+        .await,
+        (200, json!(true))
+    );
+    assert_eq!(app.customer_token(EMAIL, "New-Pass12").await.0, 200);
+    // Used once.
+    assert_eq!(
+        app.anonymous(
+            M::POST,
+            "/V1/customers/resetPassword",
+            reset(&token, "Other-Pass12")
+        )
+        .await
+        .0,
+        400
+    );
+
+    // A token expires after `reset_link_expiration_hours` (2) whole hours.
+    app.anonymous(
+        M::PUT,
+        "/V1/customers/password",
+        json!({"email": EMAIL, "template": "email_reminder"}),
+    )
+    .await;
+    let token = app.rp_token(&id).await;
+    app.advance(Duration::minutes(119));
+    assert_eq!(app.call_as(None, M::GET, &check(&token), None).await.0, 200);
+    app.advance(Duration::minutes(1));
+    assert_eq!(
+        app.call_as(None, M::GET, &check(&token), None).await,
+        (
+            400,
+            json!({"message": "The password token is expired. Reset and try again."})
+        )
+    );
+}
+
+/// `AccountManagementTest::testValidateCustomerData`, `testGetConfirmationStatus`,
+/// `testResendConfirmationBadEmailOrWebsite`, `testIsReadonly`; activation with
+/// confirmation off.
+#[tokio::test]
+async fn validate_confirmation_and_activation() {
+    let app = spawn_app().await;
+    let jane = app.sign_up(EMAIL, json!([])).await;
+    let id = jane["id"].clone();
+    assert_eq!(
+        app.put(
+            "/V1/customers/validate",
+            json!({"customer": {"email": EMAIL, "firstname": null, "lastname": null, "group_id": 1}})
+        )
+        .await,
+        (
+            200,
+            json!({"valid": false, "messages": [
+                "The \"First Name\" attribute value is empty. Set the attribute and try again.",
+                "The \"Last Name\" attribute value is empty. Set the attribute and try again."
+            ]})
+        )
+    );
+    assert_eq!(
+        app.put(
+            "/V1/customers/validate",
+            json!({"customer": {"email": EMAIL, "firstname": "Jane", "lastname": "Doe"}})
+        )
+        .await,
+        (200, json!({"valid": true, "messages": []}))
+    );
+    assert_eq!(
+        app.get(&format!("/V1/customers/{id}/confirm")).await,
+        (200, json!("account_confirmation_not_required"))
+    );
+    assert_eq!(app.get("/V1/customers/4242/confirm").await.0, 404);
+    assert_eq!(
+        app.post(
+            "/V1/customers/confirm",
+            json!({"email": "dummy@example.com", "websiteId": 0})
+        )
+        .await,
+        (
+            404,
+            json!({"message": "No such entity with %fieldName = %fieldValue, %field2Name = %field2Value",
+                   "parameters": {"fieldName": "email", "fieldValue": "dummy@example.com", "field2Name": "websiteId", "field2Value": 0}})
+        )
+    );
+    assert_eq!(
+        app.post(
+            "/V1/customers/confirm",
+            json!({"email": EMAIL, "websiteId": 1})
+        )
+        .await,
+        (400, json!({"message": "Confirmation isn't needed."}))
+    );
+    assert_eq!(
+        app.put(
+            &format!("/V1/customers/{EMAIL}/activate"),
+            json!({"confirmationKey": "abc"})
+        )
+        .await,
+        (400, json!({"message": "The account is already active."}))
+    );
+    let (_, token) = app.customer_token(EMAIL, PASSWORD).await;
+    let token = token.as_str().expect("token").to_owned();
+    assert_eq!(
+        app.as_customer(
+            &token,
+            M::PUT,
+            "/V1/customers/me/activate",
+            json!({"confirmationKey": "abc"})
+        )
+        .await,
+        (400, json!({"message": "The account is already active."}))
+    );
+    assert_eq!(
+        app.as_customer(&token, M::PUT, "/V1/customers/me/activate", json!({}))
+            .await,
+        (
+            400,
+            json!({"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "confirmationKey"}})
+        )
+    );
+}

@@ -131,6 +131,133 @@ pub fn is_readonly(ctx: &mut Ctx<'_>) -> MResult<Value> {
 }
 
 // ---------------------------------------------------------------------------
+// Passwords and account state
+
+/// The service method's required string arguments, in signature order: every missing
+/// one is listed (`ServiceInputProcessor` collects them into one input exception).
+fn required_strings<const N: usize>(ctx: &Ctx<'_>, names: [&str; N]) -> MResult<[String; N]> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| input::arg(&ctx.body, n).is_err())
+        .collect();
+    if !missing.is_empty() {
+        return Err(MagentoError::required_fields(&missing));
+    }
+    let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = input::to_string(input::arg(&ctx.body, name)?, name)?;
+    }
+    Ok(out)
+}
+
+/// An optional `int` argument.
+fn optional_int(ctx: &Ctx<'_>, name: &str) -> MResult<Option<i64>> {
+    input::field(&ctx.body, &input::snake(name))
+        .or_else(|| input::field(&ctx.body, name))
+        .map(|v| input::to_i64(v, name))
+        .transpose()
+}
+
+/// `PUT /V1/customers/me/password` `{"currentPassword", "newPassword"}` → `true`
+/// (`changePasswordById` for the token's customer).
+pub fn change_my_password(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = me_id(ctx)?;
+    let [current, new] = required_strings(ctx, ["currentPassword", "newPassword"])?;
+    let now = ctx.now;
+    cus::change_password(ctx.state, id, &current, &new, now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `PUT /V1/customers/password` `{"email", "template", "websiteId"?}` → `true`
+/// (`initiatePasswordReset`, anonymous): the website defaults to the request's.
+pub fn initiate_password_reset(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let [email, template] = required_strings(ctx, ["email", "template"])?;
+    let website = match optional_int(ctx, "websiteId")? {
+        Some(w) => w,
+        None => i64::try_from(ctx.website_id()).unwrap_or(i64::MAX),
+    };
+    let now = ctx.now;
+    cus::initiate_password_reset(ctx.state, &email, &template, website, now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `POST /V1/customers/resetPassword` `{"email", "resetToken", "newPassword"}` →
+/// `true` (`resetPassword`, anonymous; the customer of the request's website).
+pub fn reset_password(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let [email, token, new] = required_strings(ctx, ["email", "resetToken", "newPassword"])?;
+    let website = ctx.website_id();
+    let now = ctx.now;
+    cus::reset_password(ctx.state, &email, &token, &new, website, now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `GET /V1/customers/{customerId}/password/resetLinkToken/{resetPasswordLinkToken}`
+/// → `true` (`validateResetPasswordLinkToken`, anonymous).
+pub fn validate_reset_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    let token = ctx.param(1).to_owned();
+    cus::check_rp_token(ctx.state, id, &token, ctx.now)?;
+    Ok(Value::Bool(true))
+}
+
+/// `PUT /V1/customers/validate` `{"customer": {...}}` →
+/// `{"valid": …, "messages": […]}` (`AccountManagement::validate`).
+pub fn validate(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let customer = input::arg(&ctx.body, "customer")?;
+    cus::validate_customer(customer)
+}
+
+/// `GET /V1/customers/{customerId}/confirm` (`getConfirmationStatus`): confirmation
+/// of new accounts (`customer/create_account/confirm`) is off, as in a stock install.
+pub fn confirmation_status(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = customer_id(ctx)?;
+    cus::get(ctx.state, id)?;
+    Ok(json!(cus::ACCOUNT_CONFIRMATION_NOT_REQUIRED))
+}
+
+/// `POST /V1/customers/confirm` `{"email", "websiteId", "redirectUrl"?}`
+/// (`resendConfirmation`): the customer must exist (404 naming e-mail and website);
+/// no account awaits confirmation, so 400 `Confirmation isn't needed.`.
+pub fn resend_confirmation(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let email_missing = input::arg(&ctx.body, "email").is_err();
+    let website = optional_int(ctx, "websiteId")?;
+    let missing: Vec<&str> = [("email", email_missing), ("websiteId", website.is_none())]
+        .into_iter()
+        .filter_map(|(n, m)| m.then_some(n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(MagentoError::required_fields(&missing));
+    }
+    let email = input::to_string(input::arg(&ctx.body, "email")?, "email")?;
+    if let Some(r) = input::field(&ctx.body, "redirect_url") {
+        input::to_string(r, "redirectUrl")?;
+    }
+    cus::get_by_email(ctx.state, &email, website.unwrap_or_default())?;
+    Err(MagentoError::bad_request(cus::m::CONFIRMATION_NOT_NEEDED))
+}
+
+/// `PUT /V1/customers/me/activate` `{"confirmationKey"}` (`activateById`): no account
+/// awaits confirmation, so 400 `The account is already active.`.
+pub fn activate_me(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = me_id(ctx)?;
+    let [_key] = required_strings(ctx, ["confirmationKey"])?;
+    cus::get(ctx.state, id)?;
+    Err(MagentoError::bad_request(cus::m::ALREADY_ACTIVE))
+}
+
+/// `PUT /V1/customers/{email}/activate` `{"confirmationKey"}` (`activate`): the
+/// customer of the request's website with the e-mail (404 naming both), then, as no
+/// account awaits confirmation, 400 `The account is already active.`.
+pub fn activate(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let email = ctx.param(0).to_owned();
+    let [_key] = required_strings(ctx, ["confirmationKey"])?;
+    let website = i64::try_from(ctx.website_id()).unwrap_or(i64::MAX);
+    cus::get_by_email(ctx.state, &email, website)?;
+    Err(MagentoError::bad_request(cus::m::ALREADY_ACTIVE))
+}
+
+// ---------------------------------------------------------------------------
 // Addresses
 
 /// `GET /V1/customers/addresses/{addressId}` (`AddressRepository::getById`).
