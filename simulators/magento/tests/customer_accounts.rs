@@ -1135,3 +1135,107 @@ async fn validate_confirmation_and_activation() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------
+// Indexes
+
+/// The group → customers and address → customer indexes stay equal to a rebuild
+/// through sign-ups, group moves, group deletes, address replacements and deletes,
+/// customer deletes and a state import.
+#[tokio::test]
+async fn the_group_and_address_indexes_follow_every_change() {
+    let app = spawn_app().await;
+    let check = |app: &TestApp, step: &str| {
+        let checked = app.handle.magento().with_state(|s| s.check_indexes());
+        assert_eq!(checked, Ok(()), "after {step}");
+    };
+    let mut groups = Vec::new();
+    for n in 0..3 {
+        let (status, g) = app
+            .post(
+                "/V1/customerGroups",
+                json!({"group": {"code": format!("G{n}")}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{g}");
+        groups.push(g["id"].as_u64().expect("id"));
+    }
+    let mut customers = Vec::new();
+    for n in 0..6u64 {
+        let c = app
+            .sign_up(
+                &format!("c{n}@example.com"),
+                json!([address(n % 2 == 0), address(false)]),
+            )
+            .await;
+        let id = c["id"].as_u64().expect("id");
+        let group = groups[usize::try_from(n % 3).expect("small")];
+        let (status, body) = app
+            .put(
+                &format!("/V1/customers/{id}"),
+                json!({"customer": {"group_id": group}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        customers.push(c);
+        check(&app, "a sign-up and a group move");
+    }
+    assert_eq!(
+        app.delete(&format!("/V1/customerGroups/{}", groups[0]))
+            .await
+            .0,
+        200
+    );
+    check(&app, "a group delete");
+    let first = &customers[0];
+    let (status, body) = app
+        .put(
+            &format!("/V1/customers/{}", first["id"]),
+            json!({"customer": {"addresses": [address(true)]}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    check(&app, "an address replacement");
+    for old in first["addresses"].as_array().expect("addresses") {
+        assert_eq!(
+            app.get(&format!("/V1/customers/addresses/{}", old["id"]))
+                .await
+                .0,
+            404
+        );
+    }
+    let second_address = customers[1]["addresses"][0]["id"].clone();
+    assert_eq!(
+        app.delete(&format!("/V1/addresses/{second_address}"))
+            .await
+            .0,
+        200
+    );
+    check(&app, "an address delete");
+    assert_eq!(
+        app.delete(&format!("/V1/customers/{}", customers[2]["id"]))
+            .await
+            .0,
+        200
+    );
+    check(&app, "a customer delete");
+    let gone = customers[2]["addresses"][0]["id"].clone();
+    assert_eq!(
+        app.get(&format!("/V1/customers/addresses/{gone}")).await.0,
+        404
+    );
+    let state = app.export().await;
+    assert_eq!(app.import(state).await.0, 200);
+    check(&app, "an import");
+    assert_eq!(
+        app.delete(&format!("/V1/customerGroups/{}", groups[1]))
+            .await
+            .0,
+        200
+    );
+    check(&app, "a group delete after the import");
+    let (_, moved) = app
+        .get(&format!("/V1/customers/{}", customers[1]["id"]))
+        .await;
+    assert_eq!(moved["group_id"], 1);
+}
