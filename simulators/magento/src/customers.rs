@@ -1787,14 +1787,12 @@ pub fn customer_field<'a>(c: &'a Customer, column: &str) -> Option<Field<'a>> {
         "billing_region" => billing("region"),
         "billing_country_id" => billing("country_id"),
         "billing_company" => billing("company"),
-        "confirmation"
-        | "password_hash"
-        | "rp_token"
-        | "rp_token_created_at"
-        | "lock_expires"
-        | "failures_num"
-        | "first_failure"
-        | "increment_id" => Field::Missing,
+        "failures_num" => Field::Num(f64::from(c.failures_num)),
+        "first_failure" => c.first_failure.as_deref().map_or(Field::Missing, text),
+        "lock_expires" => c.lock_expires.as_deref().map_or(Field::Missing, text),
+        "confirmation" | "password_hash" | "rp_token" | "rp_token_created_at" | "increment_id" => {
+            Field::Missing
+        }
         "attribute_set_id" | "entity_type_id" => Field::Num(1.0),
         "is_active" => Field::Num(1.0),
         _ => return None,

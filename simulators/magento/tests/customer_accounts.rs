@@ -493,6 +493,15 @@ async fn ten_wrong_passwords_lock_the_account_for_ten_minutes() {
         state["customers"][&id]["lock_expires"],
         "2025-07-21 20:59:08"
     );
+    // The lock-out columns are searchable, as `customer_entity` columns are.
+    let (status, found) = app
+        .get("/V1/customers/search?searchCriteria[filter_groups][0][filters][0][field]=failures_num&searchCriteria[filter_groups][0][filters][0][value]=9&searchCriteria[filter_groups][0][filters][0][condition_type]=gt")
+        .await;
+    assert_eq!(
+        (status, found["total_count"].clone()),
+        (200, json!(1)),
+        "{found}"
+    );
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await, refused);
     app.advance(Duration::seconds(599));
     // A second before `lock_expires` the account is still locked; at it, it is not.
