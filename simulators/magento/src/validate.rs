@@ -819,8 +819,25 @@ fn customer_groups(s: &State) -> Checked {
     Ok(())
 }
 
+/// Token request log rows are keyed by the user name as MySQL compares it
+/// (lower-cased): another key could never be found.
+fn token_request_log(s: &State) -> Checked {
+    for (kind, rows) in [
+        ("admin", &s.token_request_log.admin),
+        ("customer", &s.token_request_log.customer),
+    ] {
+        if let Some(name) = rows.keys().find(|k| k.to_lowercase() != **k) {
+            return Err(format!(
+                "token_request_log.{kind}: user name {name:?} must be lower-case"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn customers(s: &State) -> Checked {
     customer_groups(s)?;
+    token_request_log(s)?;
     keys_match("customers", "customer", &s.customers, |c| c.id)?;
     counter(
         "customer_id",

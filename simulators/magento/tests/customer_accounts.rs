@@ -612,6 +612,17 @@ async fn the_token_throttle_refuses_a_name_after_six_failures() {
         app.export().await["token_request_log"]["customer"]["nobody@example.com"]["failures_count"],
         6
     );
+    let mut bad = app.export().await;
+    bad["token_request_log"]["customer"]["Nobody@example.com"] =
+        json!({"failures_count": 1, "lock_expires_at": 0});
+    let (status, body) = app.import(bad).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .expect("error")
+            .contains("must be lower-case")
+    );
     // The admin token has its own throttle.
     for _ in 0..6 {
         let (status, _) = app
