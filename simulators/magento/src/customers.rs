@@ -21,6 +21,7 @@
 //!    so nothing is kept, but the ids MySQL handed out stay used.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -77,6 +78,21 @@ pub struct Customer {
     /// Newsletter subscription (`extension_attributes.is_subscribed`).
     #[serde(default)]
     pub is_subscribed: bool,
+    /// Wrong passwords counted toward the lock-out (`failures_num`).
+    #[serde(default)]
+    pub failures_num: u32,
+    /// When the counted failures began (`first_failure`, `YYYY-MM-DD HH:MM:SS`).
+    #[serde(default)]
+    pub first_failure: Option<String>,
+    /// Until when the account is locked (`lock_expires`, `YYYY-MM-DD HH:MM:SS`).
+    #[serde(default)]
+    pub lock_expires: Option<String>,
+    /// The password reset token (`rp_token`), never rendered.
+    #[serde(default)]
+    pub rp_token: Option<String>,
+    /// When the reset token was made (`rp_token_created_at`).
+    #[serde(default)]
+    pub rp_token_created_at: Option<String>,
 }
 
 /// A customer address.
@@ -145,69 +161,338 @@ pub mod m {
         "The %fieldName value is invalid. Set the correct value and try again.";
     /// A searchCriteria filter on something that is not a customer attribute.
     pub const INVALID_ATTRIBUTE: &str = "Invalid attribute name: %1";
+    /// `InputException::invalidFieldValue`.
+    pub const INVALID_FIELD_VALUE: &str =
+        "Invalid value of \"%value\" provided for the %fieldName field.";
+    /// A group code another group has (`InvalidTransitionException`).
+    pub const GROUP_EXISTS: &str = "Customer Group already exists.";
+    /// `changePasswordById` for a customer that does not exist.
+    pub const INVALID_LOGIN: &str = "Invalid login or password.";
+    /// A wrong current password (`InvalidEmailOrPasswordException`, 401).
+    pub const PASSWORD_MISMATCH: &str =
+        "The password doesn't match this account. Verify the password and try again.";
+    /// A wrong current password that locked the account (`UserLockedException`, 401).
+    pub const ACCOUNT_LOCKED: &str = "The account is locked.";
+    /// `initiatePasswordReset` with another template.
+    pub const INVALID_TEMPLATE: &str = "Invalid value of \"%value\" provided for the %fieldName field. Possible values: %template1 or %template2.";
+    /// A reset token that is not the customer's.
+    pub const RP_TOKEN_MISMATCH: &str = "The password token is mismatched. Reset and try again.";
+    /// A reset token past `customer/password/reset_link_expiration_period`.
+    pub const RP_TOKEN_EXPIRED: &str = "The password token is expired. Reset and try again.";
+    /// The EAV backend validation of an empty required attribute (`%1` the label).
+    pub const ATTRIBUTE_EMPTY: &str =
+        "The \"%1\" attribute value is empty. Set the attribute and try again.";
+    /// `resendConfirmation` for an account without a confirmation key.
+    pub const CONFIRMATION_NOT_NEEDED: &str = "Confirmation isn't needed.";
+    /// `activate` for an account without a confirmation key.
+    pub const ALREADY_ACTIVE: &str = "The account is already active.";
+    /// Deleting NOT LOGGED IN or the default group (`StateException`).
+    pub const CANNOT_DELETE_GROUP: &str = "Cannot delete group.";
 }
 
-/// `customer/create_account/default_group`.
+/// `customer/create_account/default_group` of a stock install (the store's current
+/// value is [`crate::state::Settings::default_customer_group`]).
 pub const DEFAULT_GROUP: u64 = 1;
-/// Customer groups of a stock install: 0 NOT LOGGED IN, 1 General, 2 Wholesale,
-/// 3 Retailer.
-pub(crate) const GROUPS: std::ops::RangeInclusive<u64> = 0..=3;
-/// A customer group (`GroupInterface`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Group {
+/// `Group::NOT_LOGGED_IN_ID`.
+pub const NOT_LOGGED_IN: u64 = 0;
+/// `Group::CUST_GROUP_ALL`: an id Magento never gives a group (the resource model
+/// moves a group saved under it to the next id).
+pub const CUST_GROUP_ALL: u64 = 32_000;
+/// `Group::GROUP_CODE_MAX_LENGTH`: longer codes are cut (`mb_substr`), not refused.
+pub const GROUP_CODE_MAX_LENGTH: usize = 32;
+/// `GroupRepository::DEFAULT_TAX_CLASS_ID`: the tax class of a new group sent without one.
+pub const DEFAULT_TAX_CLASS_ID: u64 = 3;
+/// The customer tax classes of a stock install (`tax_class` rows of type `CUSTOMER`):
+/// only 3, `Retail Customer` (class 2, `Taxable Goods`, is a product class).
+pub const CUSTOMER_TAX_CLASSES: &[(u64, &str)] = &[(3, "Retail Customer")];
+
+/// The name of customer tax class `id`, if it is one.
+pub fn customer_tax_class(id: u64) -> Option<&'static str> {
+    CUSTOMER_TAX_CLASSES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, name)| *name)
+}
+
+/// A customer group (`customer_group` row; `GroupInterface`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerGroup {
     /// Id.
     pub id: u64,
-    /// Code.
-    pub code: &'static str,
-    /// Tax class (3, `Retail Customer`, for every group of a stock install).
+    /// Code (unique, compared case-insensitively; at most 32 characters).
+    pub code: String,
+    /// Customer tax class ([`CUSTOMER_TAX_CLASSES`]).
     pub tax_class_id: u64,
-    /// The tax class's name.
-    pub tax_class_name: &'static str,
 }
 
-/// The groups of a stock install, by id ([`GROUPS`]).
-pub const GROUP_ROWS: [Group; 4] = [
-    Group {
-        id: 0,
-        code: "NOT LOGGED IN",
-        tax_class_id: 3,
-        tax_class_name: "Retail Customer",
-    },
-    Group {
-        id: 1,
-        code: "General",
-        tax_class_id: 3,
-        tax_class_name: "Retail Customer",
-    },
-    Group {
-        id: 2,
-        code: "Wholesale",
-        tax_class_id: 3,
-        tax_class_name: "Retail Customer",
-    },
-    Group {
-        id: 3,
-        code: "Retailer",
-        tax_class_id: 3,
-        tax_class_name: "Retail Customer",
-    },
-];
+/// MySQL's `utf8_general_ci` comparison of group codes: case-insensitive, trailing
+/// spaces ignored.
+fn fold_code(code: &str) -> String {
+    code.trim_end_matches(' ').to_lowercase()
+}
+
+/// The customer groups by id, with the code index the uniqueness check reads.
+/// Serialises as the map of groups (what `GET /__sim/state` exports); the index is
+/// rebuilt on import. A store that leaves them out has the four groups of a stock
+/// install.
+#[derive(Debug, Clone)]
+pub struct CustomerGroups {
+    rows: BTreeMap<u64, CustomerGroup>,
+    by_code: HashMap<String, u64>,
+}
+
+impl Default for CustomerGroups {
+    fn default() -> Self {
+        let stock = [
+            (0, "NOT LOGGED IN"),
+            (1, "General"),
+            (2, "Wholesale"),
+            (3, "Retailer"),
+        ];
+        Self::from_rows(
+            stock
+                .into_iter()
+                .map(|(id, code)| {
+                    let g = CustomerGroup {
+                        id,
+                        code: code.to_owned(),
+                        tax_class_id: DEFAULT_TAX_CLASS_ID,
+                    };
+                    (id, g)
+                })
+                .collect(),
+        )
+    }
+}
+
+impl PartialEq for CustomerGroups {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+impl Serialize for CustomerGroups {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.rows.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(d).map(Self::from_rows)
+    }
+}
+
+impl std::ops::Deref for CustomerGroups {
+    type Target = BTreeMap<u64, CustomerGroup>;
+    fn deref(&self) -> &Self::Target {
+        &self.rows
+    }
+}
+
+impl CustomerGroups {
+    fn from_rows(rows: BTreeMap<u64, CustomerGroup>) -> Self {
+        let by_code = rows.values().map(|g| (fold_code(&g.code), g.id)).collect();
+        Self { rows, by_code }
+    }
+
+    /// The group whose code is `code` as MySQL compares them.
+    pub fn by_code(&self, code: &str) -> Option<&CustomerGroup> {
+        self.by_code
+            .get(&fold_code(code))
+            .and_then(|id| self.rows.get(id))
+    }
+
+    /// Stores `g` under its id.
+    pub fn insert(&mut self, g: CustomerGroup) {
+        if let Some(old) = self.rows.remove(&g.id) {
+            self.unindex(&old);
+        }
+        self.by_code.insert(fold_code(&g.code), g.id);
+        self.rows.insert(g.id, g);
+    }
+
+    /// Removes group `id`.
+    pub fn remove(&mut self, id: u64) -> Option<CustomerGroup> {
+        let old = self.rows.remove(&id)?;
+        self.unindex(&old);
+        Some(old)
+    }
+
+    fn unindex(&mut self, g: &CustomerGroup) {
+        let key = fold_code(&g.code);
+        if self.by_code.get(&key) == Some(&g.id) {
+            self.by_code.remove(&key);
+        }
+    }
+
+    /// Compares the code index with one rebuilt from the rows.
+    pub fn check(&self) -> Result<(), String> {
+        let rebuilt = Self::from_rows(self.rows.clone());
+        if rebuilt.by_code == self.by_code {
+            Ok(())
+        } else {
+            Err(format!(
+                "customer groups: kept index {:?} differs from rebuilt {:?}",
+                self.by_code, rebuilt.by_code
+            ))
+        }
+    }
+}
 
 /// `GroupRepository::getById`: unknown → 404 `No such entity with %fieldName =
 /// %fieldValue` naming `id`.
-pub fn group(id: i64) -> MResult<&'static Group> {
-    GROUP_ROWS
-        .iter()
-        .find(|g| i64::try_from(g.id).ok() == Some(id))
+pub fn group(state: &State, id: i64) -> MResult<&CustomerGroup> {
+    u64::try_from(id)
+        .ok()
+        .and_then(|id| state.customer_groups.get(&id))
         .ok_or_else(|| {
             MagentoError::not_found(m::NO_SUCH_ENTITY)
                 .named([("fieldName", json!("id")), ("fieldValue", json!(id))])
         })
 }
 
-/// A group as the web API renders it.
-pub fn group_json(g: &Group) -> Value {
-    json!({"id": g.id, "code": g.code, "tax_class_id": g.tax_class_id, "tax_class_name": g.tax_class_name})
+/// A group as the web API renders it (`tax_class_name` looked up from its class).
+pub fn group_json(g: &CustomerGroup) -> Value {
+    group_json_named(g, customer_tax_class(g.tax_class_id))
+}
+
+fn group_json_named(g: &CustomerGroup, tax_class_name: Option<&str>) -> Value {
+    json!({"id": g.id, "code": g.code, "tax_class_id": g.tax_class_id,
+           "tax_class_name": tax_class_name})
+}
+
+/// Whether group `id` is a store's `customer/create_account/default_group`
+/// (`Group::usesAsDefault`).
+pub fn is_default_group(state: &State, id: u64) -> bool {
+    state.settings.default_customer_group == id
+}
+
+const GROUP_CLASS: &str = "Magento\\Customer\\Api\\Data\\GroupInterface";
+const GROUP_EXTENSION_CLASS: &str = "Magento\\Customer\\Api\\Data\\GroupExtensionInterface";
+
+/// A bound `GroupInterface`.
+#[derive(Debug, Default)]
+struct GroupInput {
+    id: Option<i64>,
+    code: Option<String>,
+    tax_class_id: Option<i64>,
+    tax_class_name: Option<String>,
+}
+
+fn bind_group(v: &Value) -> MResult<GroupInput> {
+    let mut g = GroupInput::default();
+    for (key, value) in object(v, "group", GROUP_CLASS)? {
+        if value.is_null() {
+            continue;
+        }
+        let name = input::snake(key);
+        match name.as_str() {
+            "id" => g.id = Some(input::to_i64(value, &name)?),
+            "code" => g.code = Some(input::to_string(value, &name)?),
+            "tax_class_id" => g.tax_class_id = Some(input::to_i64(value, &name)?),
+            "tax_class_name" => g.tax_class_name = Some(input::to_string(value, &name)?),
+            "extension_attributes" => {
+                if let Some((k, _)) = object(value, &name, GROUP_EXTENSION_CLASS)?.iter().next() {
+                    return Err(MagentoError::unknown_property(k, GROUP_EXTENSION_CLASS));
+                }
+            }
+            _ => return Err(MagentoError::unknown_property(key, GROUP_CLASS)),
+        }
+    }
+    Ok(g)
+}
+
+/// `InputException::invalidFieldValue('taxClassId', …)` unless `id` is a customer tax
+/// class (`_verifyTaxClassModel`); `sent` is the value the client sent.
+fn verify_tax_class(id: Option<i64>, sent: Option<i64>) -> MResult<u64> {
+    id.and_then(|i| u64::try_from(i).ok())
+        .filter(|i| customer_tax_class(*i).is_some())
+        .ok_or_else(|| {
+            MagentoError::bad_request(m::INVALID_FIELD_VALUE)
+                .named([("fieldName", json!("taxClassId")), ("value", json!(sent))])
+        })
+}
+
+/// `GroupRepository::save` (`POST /V1/customerGroups`, `PUT /V1/customerGroups/{id}`):
+/// the code is required (Zend `NotEmpty`: not empty, not only blanks); a group with an
+/// id (0 included) is an update of that group, which must exist and whose tax class
+/// must be sent; without one a new group, tax class 3 unless sent. The code is cut to
+/// 32 characters, then must be unique. Answers the saved group as Magento does (an
+/// update echoes a `tax_class_name` the client sent).
+pub fn save_group(state: &mut State, body: &Value) -> MResult<Value> {
+    let input = bind_group(body)?;
+    if input.code.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        return Err(MagentoError::required("code"));
+    }
+    let code: String = input
+        .code
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .take(GROUP_CODE_MAX_LENGTH)
+        .collect();
+    let (id, tax_class_id, echoed_name) = match input.id {
+        Some(id) => {
+            let tax = verify_tax_class(input.tax_class_id, input.tax_class_id)?;
+            let id = group(state, id)?.id;
+            (id, tax, input.tax_class_name.filter(|n| !n.is_empty()))
+        }
+        None => {
+            let wanted = input.tax_class_id.filter(|&t| t != 0);
+            let tax = verify_tax_class(
+                Some(wanted.unwrap_or(DEFAULT_TAX_CLASS_ID as i64)),
+                input.tax_class_id,
+            )?;
+            let mut id = state.next.customer_group_id;
+            if id == CUST_GROUP_ALL {
+                id += 1;
+            }
+            (id, tax, None)
+        }
+    };
+    if state
+        .customer_groups
+        .by_code(&code)
+        .is_some_and(|other| other.id != id)
+    {
+        return Err(MagentoError::bad_request(m::GROUP_EXISTS));
+    }
+    let saved = CustomerGroup {
+        id,
+        code,
+        tax_class_id,
+    };
+    if input.id.is_none() {
+        state.next.customer_group_id = id + 1;
+    }
+    let name = echoed_name.or_else(|| customer_tax_class(tax_class_id).map(str::to_owned));
+    let out = group_json_named(&saved, name.as_deref());
+    state.customer_groups.insert(saved);
+    Ok(out)
+}
+
+/// `GroupRepository::deleteById`: an unknown group is 404; NOT LOGGED IN (and any id
+/// not above 0) and the default group are 400 `Cannot delete group.`. The group's
+/// customers move to the default group (the resource model's `_afterDelete` saves each,
+/// so their `updated_at` is now).
+pub fn delete_group(state: &mut State, id: i64, now: OffsetDateTime) -> MResult<()> {
+    let gid = group(state, id)?.id;
+    if id <= 0 || is_default_group(state, gid) {
+        return Err(MagentoError::bad_request(m::CANNOT_DELETE_GROUP));
+    }
+    let default = state.settings.default_customer_group;
+    let members: Vec<u64> = state.customers.in_group(gid).collect();
+    let stamp = dates::db_time(now);
+    for cid in members {
+        if let Some(mut c) = state.customers.get(&cid).cloned() {
+            c.group_id = default;
+            c.updated_at.clone_from(&stamp);
+            state.customers.insert(c);
+        }
+    }
+    state.customer_groups.remove(gid);
+    Ok(())
 }
 
 /// `customer/password/minimum_password_length`.
@@ -280,12 +565,436 @@ pub fn is_email_available(state: &State, email: &str, website_id: u64) -> bool {
     find_by_email(state, email, website_id).is_none()
 }
 
-/// `CustomerTokenService`: the customer of `website_id` whose e-mail and password
-/// match. Accounts without a password cannot sign in.
-pub fn authenticate(state: &State, email: &str, password: &str, website_id: u64) -> Option<u64> {
-    find_by_email(state, email, website_id)
-        .filter(|c| c.password.as_deref() == Some(password))
-        .map(|c| c.id)
+// ---------------------------------------------------------------------------
+// Addresses
+
+fn no_such_address(id: i64) -> MagentoError {
+    not_found("addressId", json!(id))
+}
+
+/// `AddressRepository::getById`: the address with `id` (through the address index),
+/// or 404 naming `addressId`.
+pub fn address(state: &State, id: i64) -> MResult<&CustomerAddress> {
+    u64::try_from(id)
+        .ok()
+        .and_then(|aid| {
+            state
+                .customers
+                .by_address(aid)
+                .and_then(|c| c.addresses.iter().find(|a| a.id == aid))
+        })
+        .ok_or_else(|| no_such_address(id))
+}
+
+/// `AddressRepository::deleteById`: the address goes; a default billing or shipping
+/// address stops being the customer's default (`Address\DeleteRelation` updates the
+/// customer row, so its `updated_at` moves only then).
+pub fn delete_address(state: &mut State, id: i64, now: OffsetDateTime) -> MResult<()> {
+    let aid = address(state, id)?.id;
+    let Some(mut c) = state.customers.by_address(aid).cloned() else {
+        return Err(no_such_address(id));
+    };
+    c.addresses.retain(|a| a.id != aid);
+    let mut touched = false;
+    for default in [&mut c.default_billing, &mut c.default_shipping] {
+        if *default == Some(aid) {
+            *default = None;
+            touched = true;
+        }
+    }
+    if touched {
+        c.updated_at = dates::db_time(now);
+    }
+    state.customers.insert(c);
+    Ok(())
+}
+
+/// `AccountManagement::getDefaultBillingAddress` / `getDefaultShippingAddress`: the
+/// customer's default address, `None` (rendered `null`) when there is none.
+pub fn default_address(c: &Customer, billing: bool) -> Option<&CustomerAddress> {
+    let wanted = if billing {
+        c.default_billing
+    } else {
+        c.default_shipping
+    }?;
+    c.addresses.iter().find(|a| a.id == wanted)
+}
+
+// ---------------------------------------------------------------------------
+// Passwords and account state
+
+/// `AccountManagement::EMAIL_REMINDER` and `EMAIL_RESET`: the templates
+/// `initiatePasswordReset` accepts.
+pub const EMAIL_REMINDER: &str = "email_reminder";
+/// See [`EMAIL_REMINDER`].
+pub const EMAIL_RESET: &str = "email_reset";
+/// `AccountManagement::ACCOUNT_CONFIRMATION_NOT_REQUIRED`.
+pub const ACCOUNT_CONFIRMATION_NOT_REQUIRED: &str = "account_confirmation_not_required";
+
+/// `CustomerRepository::get($email, $websiteId)`: 404 naming both when no customer
+/// of the website has the e-mail.
+pub fn get_by_email<'s>(state: &'s State, email: &str, website_id: i64) -> MResult<&'s Customer> {
+    u64::try_from(website_id)
+        .ok()
+        .and_then(|w| find_by_email(state, email, w))
+        .ok_or_else(|| {
+            MagentoError::not_found(m::NO_SUCH_ENTITY_2).named([
+                ("fieldName", json!("email")),
+                ("fieldValue", json!(email)),
+                ("field2Name", json!("websiteId")),
+                ("field2Value", json!(website_id)),
+            ])
+        })
+}
+
+/// `changePasswordForCustomer` (`PUT /V1/customers/me/password`): the current
+/// password through `Authentication::authenticate` (a wrong one is counted toward the
+/// lock-out, and answers 401 `The account is locked.` once it locks the account; the
+/// right one works even on a locked account), then the new password: not the e-mail,
+/// then its strength. The reset token goes, the customer is saved.
+pub fn change_password(
+    state: &mut State,
+    id: i64,
+    current: &str,
+    new: &str,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let mut c = get(state, id)
+        .map_err(|_| MagentoError::unauthorized(m::INVALID_LOGIN))?
+        .clone();
+    if c.password.as_deref() != Some(current) {
+        record_failure(state, &mut c, now);
+        let locked = is_locked(&c, now);
+        state.customers.insert(c);
+        return Err(MagentoError::unauthorized(if locked {
+            m::ACCOUNT_LOCKED
+        } else {
+            m::PASSWORD_MISMATCH
+        }));
+    }
+    check_not_email(new, Some(&c.email))?;
+    check_password_strength(new)?;
+    c.password = Some(new.to_owned());
+    c.rp_token = None;
+    c.rp_token_created_at = None;
+    c.updated_at = dates::db_time(now);
+    state.customers.insert(c);
+    Ok(())
+}
+
+/// A new reset token (`Math\Random::getUniqueHash`: 32 hex characters), derived from
+/// the store's counter rather than random.
+fn new_rp_token(state: &mut State, customer_id: u64) -> String {
+    use sha2::Digest as _;
+    let serial = state.next.rp_token;
+    state.next.rp_token = serial.saturating_add(1);
+    let digest = sha2::Sha256::digest(format!("cartsim-rp-token-{serial}-{customer_id}"));
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `changeResetPasswordLinkToken`: a new token made now, the customer saved.
+fn set_rp_token(state: &mut State, mut c: Customer, now: OffsetDateTime) {
+    c.rp_token = Some(new_rp_token(state, c.id));
+    c.rp_token_created_at = Some(dates::db_time(now));
+    c.updated_at = dates::db_time(now);
+    state.customers.insert(c);
+}
+
+/// `initiatePasswordReset` (`PUT /V1/customers/password`): the customer of
+/// `website_id` (the request's when not sent) with the e-mail gets a new reset token
+/// (what Magento e-mails; here it is read from the state). Magento saves the token
+/// before it looks at the template; here an unknown template is refused first.
+pub fn initiate_password_reset(
+    state: &mut State,
+    email: &str,
+    template: &str,
+    website_id: i64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    let c = get_by_email(state, email, website_id)?.clone();
+    if template != EMAIL_REMINDER && template != EMAIL_RESET {
+        return Err(MagentoError::bad_request(m::INVALID_TEMPLATE).named([
+            ("value", json!(template)),
+            ("fieldName", json!("template")),
+            ("template1", json!(EMAIL_REMINDER)),
+            ("template2", json!(EMAIL_RESET)),
+        ]));
+    }
+    set_rp_token(state, c, now);
+    Ok(())
+}
+
+/// `isResetPasswordLinkTokenExpired`: no token or time, a time in the future, or
+/// `customer/password/reset_link_expiration_period` whole hours gone.
+fn rp_token_expired(state: &State, c: &Customer, now: OffsetDateTime) -> bool {
+    let Some(made) = c
+        .rp_token_created_at
+        .as_deref()
+        .and_then(dates::parse_db_time)
+        .filter(|_| c.rp_token.as_deref().is_some_and(|t| !t.is_empty()))
+    else {
+        return true;
+    };
+    if made > now {
+        return true;
+    }
+    (now - made).whole_hours() >= state.settings.reset_link_expiration_hours
+}
+
+/// `validateResetPasswordToken`: customer id not 0, token not empty, the customer
+/// exists (404), the token is theirs (400 mismatched) and not expired (400 expired).
+pub fn check_rp_token(state: &State, id: i64, token: &str, now: OffsetDateTime) -> MResult<u64> {
+    if id == 0 {
+        return Err(MagentoError::bad_request(m::INVALID_FIELD_VALUE)
+            .named([("value", json!(id)), ("fieldName", json!("customerId"))]));
+    }
+    if token.is_empty() || token == "0" {
+        return Err(MagentoError::required("resetPasswordLinkToken"));
+    }
+    let c = get(state, id)?;
+    if c.rp_token.as_deref() != Some(token) {
+        return Err(MagentoError::bad_request(m::RP_TOKEN_MISMATCH));
+    }
+    if rp_token_expired(state, c, now) {
+        return Err(MagentoError::bad_request(m::RP_TOKEN_EXPIRED));
+    }
+    Ok(c.id)
+}
+
+/// `resetPassword` (`POST /V1/customers/resetPassword`): the customer of the request's
+/// website with the e-mail, their token, then the new password (not the e-mail, then
+/// its strength). The token goes, the lock-out is cleared, the customer is saved.
+pub fn reset_password(
+    state: &mut State,
+    email: &str,
+    token: &str,
+    new: &str,
+    website_id: u64,
+    now: OffsetDateTime,
+) -> MResult<()> {
+    if email.is_empty() || email == "0" {
+        return Err(MagentoError::required("email"));
+    }
+    let website = i64::try_from(website_id).unwrap_or(i64::MAX);
+    let id = get_by_email(state, email, website)?.id;
+    check_rp_token(state, i64::try_from(id).unwrap_or(-1), token, now)?;
+    check_not_email(new, Some(email))?;
+    check_password_strength(new)?;
+    let Some(mut c) = find(state, id).cloned() else {
+        return Err(not_found("customerId", json!(id)));
+    };
+    c.password = Some(new.to_owned());
+    c.rp_token = None;
+    c.rp_token_created_at = None;
+    c.failures_num = 0;
+    c.first_failure = None;
+    c.lock_expires = None;
+    c.updated_at = dates::db_time(now);
+    state.customers.insert(c);
+    Ok(())
+}
+
+/// `AccountManagement::validate` (`PUT /V1/customers/validate`): the EAV backend
+/// validation of the customer without its addresses — each required attribute left
+/// empty (`null` or `""`) is a message, in attribute order. Nothing is saved.
+pub fn validate_customer(body: &Value) -> MResult<Value> {
+    let input = bind_customer(body)?;
+    let mut messages = Vec::new();
+    for (value, label) in [
+        (&input.firstname, "First Name"),
+        (&input.lastname, "Last Name"),
+        (&input.email, "Email"),
+    ] {
+        if value.as_deref().is_none_or(str::is_empty) {
+            messages.push(Params::Positional(vec![json!(label)]).render(m::ATTRIBUTE_EMPTY));
+        }
+    }
+    Ok(json!({"valid": messages.is_empty(), "messages": messages}))
+}
+
+// ---------------------------------------------------------------------------
+// Sign-in: the customer lock-out and the token request throttle
+
+/// Whether the customer's account is locked at `now` (`Customer::isCustomerLocked`:
+/// `lock_expires` is set and later than now).
+pub fn is_locked(c: &Customer, now: OffsetDateTime) -> bool {
+    c.lock_expires
+        .as_deref()
+        .and_then(dates::parse_db_time)
+        .is_some_and(|t| t > now)
+}
+
+/// Stores what `CustomerAuthUpdate::saveAuth` writes: the three lock-out columns, by a
+/// plain SQL update, so MySQL moves `updated_at` only when one of them changed.
+fn save_auth(
+    c: &mut Customer,
+    failures: u32,
+    first: Option<String>,
+    lock: Option<String>,
+    now: OffsetDateTime,
+) {
+    if c.failures_num != failures || c.first_failure != first || c.lock_expires != lock {
+        c.failures_num = failures;
+        c.first_failure = first;
+        c.lock_expires = lock;
+        c.updated_at = dates::db_time(now);
+    }
+}
+
+/// `Authentication::processAuthenticationFailure`: one more failure; the first one (or
+/// the first after an expired lock) starts the count again, the
+/// `customer/password/lockout_failures`-th locks the account for
+/// `customer/password/lockout_threshold` minutes. Nothing is counted when either
+/// setting is 0.
+fn record_failure(state: &State, c: &mut Customer, now: OffsetDateTime) {
+    let max = state.settings.customer_lockout_failures;
+    let minutes = state.settings.customer_lockout_minutes;
+    if max == 0 || minutes == 0 {
+        return;
+    }
+    let mut failures = c.failures_num.saturating_add(1);
+    let lock_expired = c
+        .lock_expires
+        .as_deref()
+        .and_then(dates::parse_db_time)
+        .is_some_and(|t| now > t);
+    let (mut first, mut lock) = (c.first_failure.clone(), c.lock_expires.clone());
+    if failures == 1 || first.is_none() || lock_expired {
+        first = Some(dates::db_time(now));
+        failures = 1;
+        lock = None;
+    } else if i64::from(failures) >= max {
+        let until = minutes
+            .checked_mul(60)
+            .and_then(|secs| now.checked_add(time::Duration::seconds(secs)))
+            .unwrap_or(now);
+        lock = Some(dates::db_time(until));
+    }
+    save_auth(c, failures, first, lock, now);
+}
+
+/// Why a customer could not sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// No customer with that e-mail in the website, or a wrong password
+    /// (`Invalid login or password.`).
+    Invalid,
+    /// The account is locked (`The account is locked.`).
+    Locked,
+}
+
+/// `AccountManagement::authenticate` for the customer token: the customer of
+/// `website_id` with `email` (case-insensitive); a locked account is refused before
+/// its password is looked at (and the refusal is not counted); a wrong password (or
+/// none on the account) is counted ([`record_failure`]); a good one clears the count
+/// (the `customer_customer_authenticated` observer's `unlock`).
+pub fn sign_in(
+    state: &mut State,
+    email: &str,
+    password: &str,
+    website_id: u64,
+    now: OffsetDateTime,
+) -> Result<u64, SignInRefusal> {
+    let mut c = find_by_email(state, email, website_id)
+        .ok_or(SignInRefusal::Invalid)?
+        .clone();
+    if is_locked(&c, now) {
+        return Err(SignInRefusal::Locked);
+    }
+    if c.password.as_deref() != Some(password) {
+        record_failure(state, &mut c, now);
+        let locked = is_locked(&c, now);
+        state.customers.insert(c);
+        return Err(if locked {
+            SignInRefusal::Locked
+        } else {
+            SignInRefusal::Invalid
+        });
+    }
+    save_auth(&mut c, 0, None, None, now);
+    let id = c.id;
+    state.customers.insert(c);
+    Ok(id)
+}
+
+/// Who asked for a token (`RequestThrottler::USER_TYPE_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUser {
+    /// `POST /V1/integration/admin/token`.
+    Admin,
+    /// `POST /V1/integration/customer/token`.
+    Customer,
+}
+
+/// One user name's failed token requests (an `oauth_token_request_log` row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenFailures {
+    /// Failed requests since the row was made.
+    pub failures_count: u64,
+    /// Unix time the row expires (the last failure plus
+    /// `oauth/authentication_lock/timeout`).
+    pub lock_expires_at: i64,
+}
+
+/// `oauth_token_request_log`: failed token requests per user type and user name (the
+/// name as MySQL compares it, lower-cased), whatever the name is (an unknown one
+/// counts too).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TokenRequestLog {
+    /// Admin user names.
+    #[serde(default)]
+    pub admin: BTreeMap<String, TokenFailures>,
+    /// Customer e-mails.
+    #[serde(default)]
+    pub customer: BTreeMap<String, TokenFailures>,
+}
+
+impl TokenRequestLog {
+    fn table(&self, user: TokenUser) -> &BTreeMap<String, TokenFailures> {
+        match user {
+            TokenUser::Admin => &self.admin,
+            TokenUser::Customer => &self.customer,
+        }
+    }
+
+    fn table_mut(&mut self, user: TokenUser) -> &mut BTreeMap<String, TokenFailures> {
+        match user {
+            TokenUser::Admin => &mut self.admin,
+            TokenUser::Customer => &mut self.customer,
+        }
+    }
+
+    /// The failures counted for `name` at `now_unix`: a row past its expiry counts as
+    /// gone (Magento's cleanup deletes it).
+    pub fn failures(&self, user: TokenUser, name: &str, now_unix: i64) -> u64 {
+        self.table(user)
+            .get(&name.to_lowercase())
+            .filter(|r| r.lock_expires_at > now_unix)
+            .map_or(0, |r| r.failures_count)
+    }
+
+    /// `RequestLog::incrementFailuresCount`: one more failure, the row's expiry moved to
+    /// `now_unix + timeout_secs`.
+    pub fn log_failure(&mut self, user: TokenUser, name: &str, now_unix: i64, timeout_secs: i64) {
+        let expires = now_unix.saturating_add(timeout_secs);
+        let row = self
+            .table_mut(user)
+            .entry(name.to_lowercase())
+            .or_insert(TokenFailures {
+                failures_count: 0,
+                lock_expires_at: expires,
+            });
+        if row.lock_expires_at <= now_unix {
+            row.failures_count = 0;
+        }
+        row.failures_count = row.failures_count.saturating_add(1);
+        row.lock_expires_at = expires;
+    }
+
+    /// `RequestLog::resetFailuresCount`: the row goes.
+    pub fn reset(&mut self, user: TokenUser, name: &str) {
+        self.table_mut(user).remove(&name.to_lowercase());
+    }
 }
 
 /// `DELETE /V1/customers/{id}`: the customer and its addresses go; its bearer tokens
@@ -482,6 +1191,21 @@ fn is_empty(v: Option<&str>) -> bool {
 /// `AccountManagement::checkPasswordStrength`, then the e-mail comparison of
 /// `createAccount`.
 pub fn check_password(password: &str, email: Option<&str>) -> MResult<()> {
+    check_password_strength(password)?;
+    check_not_email(password, email)
+}
+
+/// `CredentialsValidator::checkPasswordDifferentFromEmail` (strcasecmp).
+fn check_not_email(password: &str, email: Option<&str>) -> MResult<()> {
+    if email.is_some_and(|e| e.eq_ignore_ascii_case(password)) {
+        return Err(MagentoError::bad_request(m::PASSWORD_IS_EMAIL));
+    }
+    Ok(())
+}
+
+/// `AccountManagement::checkPasswordStrength`: at most 256 characters, at least 8, no
+/// leading or trailing blank, 3 classes of characters.
+fn check_password_strength(password: &str) -> MResult<()> {
     let length = password.chars().count();
     if length > MAX_PASSWORD_LENGTH {
         return Err(MagentoError::bad_request(m::PASSWORD_TOO_LONG)
@@ -504,10 +1228,6 @@ pub fn check_password(password: &str, email: Option<&str>) -> MResult<()> {
     if classes.iter().filter(|&&b| b).count() < REQUIRED_CHARACTER_CLASSES {
         return Err(MagentoError::bad_request(m::PASSWORD_CLASSES)
             .positional([json!(REQUIRED_CHARACTER_CLASSES)]));
-    }
-    // `CredentialsValidator::checkPasswordDifferentFromEmail` uses strcasecmp.
-    if email.is_some_and(|e| e.eq_ignore_ascii_case(password)) {
-        return Err(MagentoError::bad_request(m::PASSWORD_IS_EMAIL));
     }
     Ok(())
 }
@@ -559,10 +1279,10 @@ fn validate_attributes(c: &Customer) -> MResult<()> {
     }
 }
 
-fn validate_group(group_id: i64) -> MResult<u64> {
+fn validate_group(state: &State, group_id: i64) -> MResult<u64> {
     u64::try_from(group_id)
         .ok()
-        .filter(|g| GROUPS.contains(g))
+        .filter(|g| state.customer_groups.contains_key(g))
         .ok_or_else(|| MagentoError::bad_request(m::GROUP_NOT_FOUND))
 }
 
@@ -661,8 +1381,8 @@ pub fn create(
         .find(|s| s.id == store_id)
         .map_or_else(String::new, |s| s.name.clone());
     let group_id = match input.group_id.filter(|_| scope.may_set_group) {
-        Some(g) => validate_group(g)?,
-        None => DEFAULT_GROUP,
+        Some(g) => validate_group(state, g)?,
+        None => state.settings.default_customer_group,
     };
     let now = dates::db_time(scope.now);
     let created_at = input
@@ -689,6 +1409,7 @@ pub fn create(
         extra: std::mem::take(&mut input.extra),
         password,
         is_subscribed: input.is_subscribed.unwrap_or(false),
+        ..Customer::default()
     };
     check_resource_rules(state, &customer)?;
     let addresses = input.addresses.take().unwrap_or_default();
@@ -714,7 +1435,8 @@ pub fn create(
     sync_default_flags(&mut customer);
     state.next.customer_id += 1;
     state.next.customer_address_id = next_address;
-    state.customers.insert(customer);
+    // `createAccountWithPasswordHash` ends with `changeResetPasswordLinkToken`.
+    set_rp_token(state, customer, scope.now);
     Ok(id)
 }
 
@@ -728,7 +1450,7 @@ pub fn update(state: &mut State, id: i64, body: &Value, scope: &SaveScope) -> MR
     }
     let mut customer = get(state, id)?.clone();
     if let Some(g) = input.group_id {
-        customer.group_id = validate_group(g)?;
+        customer.group_id = validate_group(state, g)?;
     }
     if let Some(v) = input.email.take() {
         customer.email = v;
@@ -1065,14 +1787,12 @@ pub fn customer_field<'a>(c: &'a Customer, column: &str) -> Option<Field<'a>> {
         "billing_region" => billing("region"),
         "billing_country_id" => billing("country_id"),
         "billing_company" => billing("company"),
-        "confirmation"
-        | "password_hash"
-        | "rp_token"
-        | "rp_token_created_at"
-        | "lock_expires"
-        | "failures_num"
-        | "first_failure"
-        | "increment_id" => Field::Missing,
+        "failures_num" => Field::Num(f64::from(c.failures_num)),
+        "first_failure" => c.first_failure.as_deref().map_or(Field::Missing, text),
+        "lock_expires" => c.lock_expires.as_deref().map_or(Field::Missing, text),
+        "confirmation" | "password_hash" | "rp_token" | "rp_token_created_at" | "increment_id" => {
+            Field::Missing
+        }
         "attribute_set_id" | "entity_type_id" => Field::Num(1.0),
         "is_active" => Field::Num(1.0),
         _ => return None,

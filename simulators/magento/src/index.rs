@@ -821,22 +821,25 @@ impl<'a> IntoIterator for &'a Products {
 // ---------------------------------------------------------------------------
 // Customers
 
-/// Customers by id, with their (website, e-mail) index.
+/// Customers by id, with their (website, e-mail), group and address indexes.
 #[derive(Debug, Clone, Default)]
 pub struct Customers {
     rows: BTreeMap<u64, Customer>,
     by_email: HashMap<(u64, String), u64>,
+    by_group: HashMap<u64, BTreeSet<u64>>,
+    by_address: HashMap<u64, u64>,
 }
 
 rows_only!(Customers, BTreeMap<u64, Customer>);
 
 impl Customers {
     fn from_rows(rows: BTreeMap<u64, Customer>) -> Self {
-        let by_email = rows
-            .values()
-            .map(|c| ((c.website_id, fold(&c.email)), c.id))
-            .collect();
-        Self { rows, by_email }
+        let mut customers = Self::default();
+        for c in rows.values() {
+            customers.index(c);
+        }
+        customers.rows = rows;
+        customers
     }
 
     /// The customer of `website_id` with `email` (case-insensitive).
@@ -846,10 +849,41 @@ impl Customers {
             .and_then(|id| self.rows.get(id))
     }
 
+    /// The ids of the customers in group `group_id`, in id order.
+    pub fn in_group(&self, group_id: u64) -> impl Iterator<Item = u64> + '_ {
+        self.by_group.get(&group_id).into_iter().flatten().copied()
+    }
+
+    /// The customer holding address `address_id`.
+    pub fn by_address(&self, address_id: u64) -> Option<&Customer> {
+        self.by_address
+            .get(&address_id)
+            .and_then(|id| self.rows.get(id))
+    }
+
+    fn index(&mut self, c: &Customer) {
+        self.by_email.insert((c.website_id, fold(&c.email)), c.id);
+        self.by_group.entry(c.group_id).or_default().insert(c.id);
+        for a in &c.addresses {
+            self.by_address.insert(a.id, c.id);
+        }
+    }
+
     fn unindex(&mut self, c: &Customer) {
         let key = (c.website_id, fold(&c.email));
         if self.by_email.get(&key) == Some(&c.id) {
             self.by_email.remove(&key);
+        }
+        if let Some(ids) = self.by_group.get_mut(&c.group_id) {
+            ids.remove(&c.id);
+            if ids.is_empty() {
+                self.by_group.remove(&c.group_id);
+            }
+        }
+        for a in &c.addresses {
+            if self.by_address.get(&a.id) == Some(&c.id) {
+                self.by_address.remove(&a.id);
+            }
         }
     }
 
@@ -859,7 +893,7 @@ impl Customers {
         if let Some(old) = &old {
             self.unindex(old);
         }
-        self.by_email.insert((c.website_id, fold(&c.email)), c.id);
+        self.index(&c);
         self.rows.insert(c.id, c);
         old
     }
@@ -871,13 +905,12 @@ impl Customers {
         Some(old)
     }
 
-    /// Compares the index with one rebuilt from the rows.
+    /// Compares the indexes with ones rebuilt from the rows.
     pub fn check(&self) -> Result<(), String> {
-        same(
-            "customers",
-            &self.by_email,
-            &Self::from_rows(self.rows.clone()).by_email,
-        )
+        let rebuilt = Self::from_rows(self.rows.clone());
+        same("customers", &self.by_email, &rebuilt.by_email)?;
+        same("customer groups", &self.by_group, &rebuilt.by_group)?;
+        same("customer addresses", &self.by_address, &rebuilt.by_address)
     }
 }
 

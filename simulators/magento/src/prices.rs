@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::catalog::{self, Product};
-use crate::customers::GROUP_ROWS;
+use crate::customers::CustomerGroups;
 use crate::errors::{MResult, MagentoError};
 use crate::input;
 use crate::state::State;
@@ -132,14 +132,13 @@ impl TierPrice {
     }
 
     /// The storage's `customer_group` of the row: `all groups` or the group's code.
-    fn group_code(&self) -> String {
+    fn group_code(&self, groups: &CustomerGroups) -> String {
         if self.all_groups {
             return ALL_GROUPS.to_owned();
         }
-        GROUP_ROWS
-            .iter()
-            .find(|g| g.id == self.customer_group_id)
-            .map_or_else(String::new, |g| g.code.to_owned())
+        groups
+            .get(&self.customer_group_id)
+            .map_or_else(String::new, |g| g.code.clone())
     }
 }
 
@@ -256,7 +255,7 @@ pub fn tier_prices_from_save(state: &State, value: &Value) -> MResult<Vec<TierPr
         } else {
             u64::try_from(group)
                 .ok()
-                .filter(|g| GROUP_ROWS.iter().any(|r| r.id == *g))
+                .filter(|g| state.customer_groups.contains_key(g))
                 .ok_or_else(|| MagentoError::bad_request(catalog::m::NOT_SAVED))?
         };
         let row = TierPrice {
@@ -295,7 +294,7 @@ pub fn validate(s: &State) -> Result<(), String> {
                     p.id, p.sku, t.customer_group_id
                 ));
             }
-            if !t.all_groups && !GROUP_ROWS.iter().any(|g| g.id == t.customer_group_id) {
+            if !t.all_groups && !s.customer_groups.contains_key(&t.customer_group_id) {
                 return Err(format!(
                     "products: product {} ({:?}) has a tier price for customer group {}, which does not exist",
                     p.id, p.sku, t.customer_group_id
@@ -909,7 +908,7 @@ impl Tier {
         }
     }
 
-    fn from_row(sku: &str, t: &TierPrice) -> Self {
+    fn from_row(sku: &str, t: &TierPrice, groups: &CustomerGroups) -> Self {
         Self {
             row: None,
             sku: Some(sku.to_owned()),
@@ -923,7 +922,7 @@ impl Tier {
                 .into(),
             ),
             website_id: i64::try_from(t.website_id).ok(),
-            customer_group: Some(t.group_code()),
+            customer_group: Some(t.group_code(groups)),
             quantity: Some(t.qty),
             raw: Some((t.website_id.to_string(), format!("{:.4}", t.qty))),
         }
@@ -963,11 +962,8 @@ impl Tier {
 }
 
 /// The customer group id of a code, compared case-insensitively (MySQL's collation).
-fn group_id(code: &str) -> Option<u64> {
-    GROUP_ROWS
-        .iter()
-        .find(|g| g.code.eq_ignore_ascii_case(code))
-        .map(|g| g.id)
+fn group_id(groups: &CustomerGroups, code: &str) -> Option<u64> {
+    groups.by_code(code).map(|g| g.id)
 }
 
 /// `TierPriceValidator::retrieveValidationResult`, with the stored prices of the
@@ -1058,7 +1054,7 @@ fn check_tiers(
             }
         }
         let group = t.group_lower();
-        if group != ALL_GROUPS && group_id(&group).is_none() {
+        if group != ALL_GROUPS && group_id(&state.customer_groups, &group).is_none() {
             fails.add_raw(key, m::TIER_NO_GROUP, &t.args());
         }
     }
@@ -1066,10 +1062,14 @@ fn check_tiers(
 }
 
 /// `TierPriceFactory::createSkeleton` for a valid request row.
-fn skeleton(t: &Tier) -> Option<TierPrice> {
+fn skeleton(groups: &CustomerGroups, t: &Tier) -> Option<TierPrice> {
     let group = t.customer_group.as_deref()?;
     let all_groups = group.eq_ignore_ascii_case(ALL_GROUPS);
-    let customer_group_id = if all_groups { 0 } else { group_id(group)? };
+    let customer_group_id = if all_groups {
+        0
+    } else {
+        group_id(groups, group)?
+    };
     let price = t.price?;
     let discount = t.price_type.as_deref() == Some(DISCOUNT);
     Some(TierPrice {
@@ -1102,7 +1102,7 @@ fn valid_rows(state: &State, tiers: &[Tier], fails: &Failures) -> Vec<(u64, Tier
         .filter(|t| t.row.is_some_and(|r| !fails.failed(r)))
         .filter_map(|t| {
             let id = priced_product(state, t.sku.as_deref())?.id;
-            Some((id, skeleton(t)?))
+            Some((id, skeleton(&state.customer_groups, t)?))
         })
         .collect()
 }
@@ -1113,7 +1113,7 @@ pub fn tier_prices(state: &State, body: &Value) -> MResult<Value> {
     let mut out = Vec::new();
     for (p, sku) in listed_products(state, &skus) {
         for t in &p.tier_prices {
-            out.push(Tier::from_row(&sku, t).json());
+            out.push(Tier::from_row(&sku, t, &state.customer_groups).json());
         }
     }
     Ok(Value::Array(out))
@@ -1133,7 +1133,7 @@ pub fn update_tier_prices(state: &mut State, body: &Value) -> MResult<Value> {
             .map(|p| {
                 p.tier_prices
                     .iter()
-                    .map(|r| Tier::from_row(&sku, r))
+                    .map(|r| Tier::from_row(&sku, r, &state.customer_groups))
                     .collect()
             })
             .unwrap_or_default();
@@ -1273,7 +1273,7 @@ pub fn add_group_tier_price(
                     .trim()
                     .parse::<i64>()
                     .ok()
-                    .and_then(|g| crate::customers::group(g).ok())
+                    .and_then(|g| crate::customers::group(state, g).ok())
                     .ok_or_else(|| {
                         MagentoError::not_found(crate::customers::m::NO_SUCH_ENTITY)
                             .named([("fieldName", json!("id")), ("fieldValue", json!(group))])

@@ -68,6 +68,14 @@ pub struct State {
     /// Customers by id.
     #[serde(default)]
     pub customers: Customers,
+    /// Customer groups by id; a store that leaves them out has the four of a stock
+    /// install (0 NOT LOGGED IN, 1 General, 2 Wholesale, 3 Retailer).
+    #[serde(default)]
+    pub customer_groups: crate::customers::CustomerGroups,
+    /// Failed admin and customer token requests per user name
+    /// (`oauth_token_request_log`, read by the token request throttle).
+    #[serde(default)]
+    pub token_request_log: crate::customers::TokenRequestLog,
     /// Carriers and payment methods.
     #[serde(default)]
     pub checkout: CheckoutConfig,
@@ -118,6 +126,13 @@ pub struct NextIds {
     /// Next customer address id.
     #[serde(default = "one")]
     pub customer_address_id: u64,
+    /// Next customer group id; 0 in a fixture that leaves it out: one above the groups
+    /// present ([`State::fill_counters`]).
+    #[serde(default)]
+    pub customer_group_id: u64,
+    /// Next password reset token serial (the tokens are derived from it).
+    #[serde(default = "one")]
+    pub rp_token: u64,
     /// Next product custom option id (`catalog_product_option`); 0 in a fixture that
     /// leaves it out: one above the options present ([`State::fill_counters`]).
     #[serde(default)]
@@ -168,6 +183,26 @@ pub struct Settings {
     /// 2.4 checks this is not confirmed; off stores any value as Magento's int and
     /// varchar tables would.
     pub check_option_values: bool,
+    /// `customer/create_account/default_group` (Magento default 1, General): the group
+    /// of a new customer, which cannot be deleted; set by
+    /// `PUT /V1/customerGroups/default/{id}`.
+    pub default_customer_group: u64,
+    /// `customer/password/lockout_failures` (Magento default 10): wrong passwords that
+    /// lock a customer account. 0 turns the lock-out off.
+    pub customer_lockout_failures: i64,
+    /// `customer/password/lockout_threshold` (Magento default 10): minutes a locked
+    /// customer account stays locked. 0 turns the lock-out off.
+    pub customer_lockout_minutes: i64,
+    /// `oauth/authentication_lock/max_failures_count` (Magento default 6): failed
+    /// token requests for one user name after which
+    /// `POST /V1/integration/{admin,customer}/token` refuses that name.
+    pub token_max_failures: i64,
+    /// `oauth/authentication_lock/timeout` (Magento default 1800): seconds after the
+    /// last failed token request that the user name's failures are forgotten.
+    pub token_lock_timeout_secs: i64,
+    /// `customer/password/reset_link_expiration_period` (Magento default 2): hours a
+    /// password reset token stays valid.
+    pub reset_link_expiration_hours: i64,
 }
 
 impl Default for Settings {
@@ -180,6 +215,12 @@ impl Default for Settings {
             oauth_max_future_skew_secs: 600,
             quote_lifetime_days: 30,
             check_option_values: true,
+            default_customer_group: crate::customers::DEFAULT_GROUP,
+            customer_lockout_failures: 10,
+            customer_lockout_minutes: 10,
+            token_max_failures: 6,
+            token_lock_timeout_secs: 1800,
+            reset_link_expiration_hours: 2,
         }
     }
 }
@@ -331,6 +372,9 @@ impl State {
     /// the products, at load time only.
     pub fn fill_counters(&mut self) {
         let above = |ids: &mut dyn Iterator<Item = u64>| ids.max().map_or(1, |m| m + 1);
+        if self.next.customer_group_id == 0 {
+            self.next.customer_group_id = above(&mut self.customer_groups.keys().copied());
+        }
         if self.next.option_id == 0 {
             self.next.option_id = above(
                 &mut self
@@ -441,6 +485,7 @@ impl State {
         self.products.check()?;
         self.categories.check()?;
         self.customers.check()?;
+        self.customer_groups.check()?;
         self.carts.check()?;
         self.tokens.check()?;
         self.source_items.check()?;

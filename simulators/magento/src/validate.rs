@@ -236,6 +236,39 @@ fn basics(s: &State) -> Checked {
             ));
         }
     }
+    for (name, value, max) in [
+        (
+            "customer_lockout_failures",
+            s.settings.customer_lockout_failures,
+            i64::from(i16::MAX),
+        ),
+        (
+            "customer_lockout_minutes",
+            s.settings.customer_lockout_minutes,
+            MAX_TOKEN_HOURS * 60,
+        ),
+        (
+            "token_max_failures",
+            s.settings.token_max_failures,
+            i64::from(u32::MAX),
+        ),
+        (
+            "token_lock_timeout_secs",
+            s.settings.token_lock_timeout_secs,
+            MAX_TOKEN_HOURS * 3600,
+        ),
+        (
+            "reset_link_expiration_hours",
+            s.settings.reset_link_expiration_hours,
+            MAX_TOKEN_HOURS,
+        ),
+    ] {
+        if !(0..=max).contains(&value) {
+            return Err(format!(
+                "settings.{name} {value} must be between 0 and {max}"
+            ));
+        }
+    }
     if s.settings.oauth_max_future_skew_secs < 0 {
         return Err(format!(
             "settings.oauth_max_future_skew_secs {} must not be negative",
@@ -814,7 +847,80 @@ fn customer_ref(s: &State, id: u64) -> bool {
     s.customers.contains_key(&id) || id < s.next.customer_id
 }
 
+/// Customer groups: keys are ids, codes unique as MySQL compares them (and not empty,
+/// at most 32 characters), customer tax classes only, NOT LOGGED IN and the default
+/// group present, the counter above every id.
+fn customer_groups(s: &State) -> Checked {
+    use crate::customers::{GROUP_CODE_MAX_LENGTH, NOT_LOGGED_IN, customer_tax_class};
+    keys_match(
+        "customer_groups",
+        "customer group",
+        s.customer_groups.iter(),
+        |g| g.id,
+    )?;
+    counter(
+        "customer_group_id",
+        s.next.customer_group_id,
+        "customer group",
+        s.customer_groups.keys().copied(),
+    )?;
+    if let Some((code, a, b)) = duplicate(
+        s.customer_groups
+            .values()
+            .map(|g| (g.code.trim_end_matches(' ').to_lowercase(), g.id)),
+    ) {
+        return Err(format!(
+            "customer_groups: code {code:?} is used by groups {a} and {b}"
+        ));
+    }
+    for g in s.customer_groups.values() {
+        if g.code.trim().is_empty() || g.code.chars().count() > GROUP_CODE_MAX_LENGTH {
+            return Err(format!(
+                "customer_groups: group {} has code {:?} (1 to {GROUP_CODE_MAX_LENGTH} characters, not only blanks)",
+                g.id, g.code
+            ));
+        }
+        if customer_tax_class(g.tax_class_id).is_none() {
+            return Err(format!(
+                "customer_groups: group {} has tax class {}, which is no customer tax class (3, Retail Customer)",
+                g.id, g.tax_class_id
+            ));
+        }
+    }
+    if !s.customer_groups.contains_key(&NOT_LOGGED_IN) {
+        return Err("customer_groups: group 0 (NOT LOGGED IN) is missing".into());
+    }
+    if !s
+        .customer_groups
+        .contains_key(&s.settings.default_customer_group)
+    {
+        return Err(format!(
+            "settings.default_customer_group {} is no customer group",
+            s.settings.default_customer_group
+        ));
+    }
+    Ok(())
+}
+
+/// Token request log rows are keyed by the user name as MySQL compares it
+/// (lower-cased): another key could never be found.
+fn token_request_log(s: &State) -> Checked {
+    for (kind, rows) in [
+        ("admin", &s.token_request_log.admin),
+        ("customer", &s.token_request_log.customer),
+    ] {
+        if let Some(name) = rows.keys().find(|k| k.to_lowercase() != **k) {
+            return Err(format!(
+                "token_request_log.{kind}: user name {name:?} must be lower-case"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn customers(s: &State) -> Checked {
+    customer_groups(s)?;
+    token_request_log(s)?;
     keys_match("customers", "customer", &s.customers, |c| c.id)?;
     counter(
         "customer_id",
@@ -856,14 +962,26 @@ fn customers(s: &State) -> Checked {
                 c.id, c.store_id
             ));
         }
-        if !crate::customers::GROUPS.contains(&c.group_id) {
+        if !s.customer_groups.contains_key(&c.group_id) {
             return Err(format!(
-                "customers: customer {} is in customer group {}, which does not exist (groups {}–{})",
-                c.id,
-                c.group_id,
-                crate::customers::GROUPS.start(),
-                crate::customers::GROUPS.end()
+                "customers: customer {} is in customer group {}, which does not exist",
+                c.id, c.group_id
             ));
+        }
+        for (what, at) in [
+            ("first_failure", &c.first_failure),
+            ("lock_expires", &c.lock_expires),
+            ("rp_token_created_at", &c.rp_token_created_at),
+        ] {
+            if let Some(at) = at
+                .as_deref()
+                .filter(|t| crate::dates::parse_db_time(t).is_none())
+            {
+                return Err(format!(
+                    "customers: customer {}'s {what} {at:?} is not a YYYY-MM-DD HH:MM:SS time",
+                    c.id
+                ));
+            }
         }
         for a in &c.addresses {
             if a.customer_id != c.id {

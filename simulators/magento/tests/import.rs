@@ -426,7 +426,7 @@ refused! {
     a_customer_in_a_missing_website: |s| { s["customers"]["1"]["website_id"] = json!(8); }
         => "customers: customer 1 is in website 8, which does not exist";
     a_customer_in_a_missing_group: |s| { s["customers"]["1"]["group_id"] = json!(8); }
-        => "customers: customer 1 is in customer group 8, which does not exist (groups 0–3)";
+        => "customers: customer 1 is in customer group 8, which does not exist";
     a_customer_in_a_missing_store_view: |s| { s["customers"]["1"]["store_id"] = json!(8); }
         => "customers: customer 1 is in store view 8, which does not exist";
     a_customer_default_address_of_someone_else: |s| { s["customers"]["1"]["default_billing"] = json!(7); }

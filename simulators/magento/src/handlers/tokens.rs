@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use time::Duration;
 
 use super::Ctx;
+use crate::customers::TokenUser;
 use crate::errors::{MResult, MagentoError};
 use crate::input;
 use crate::state::{BearerToken, TokenOwner};
@@ -65,17 +66,49 @@ fn mint(ctx: &mut Ctx<'_>, owner: &TokenOwner) -> String {
     }
 }
 
-/// `POST /V1/integration/admin/token` → the token as a JSON string.
+/// `RequestThrottler::throttle`: a user name with `oauth/authentication_lock/
+/// max_failures_count` failed token requests not yet expired is refused with the
+/// sign-in 401, whatever the password.
+fn throttle(ctx: &Ctx<'_>, user: TokenUser, name: &str) -> MResult<()> {
+    let max = ctx.state.settings.token_max_failures;
+    let failures = ctx
+        .state
+        .token_request_log
+        .failures(user, name, ctx.now.unix_timestamp());
+    if i64::try_from(failures).unwrap_or(i64::MAX) >= max {
+        return Err(MagentoError::unauthorized(SIGN_IN_INCORRECT));
+    }
+    Ok(())
+}
+
+/// `RequestThrottler::logAuthenticationFailure`, then the sign-in 401.
+fn refuse(ctx: &mut Ctx<'_>, user: TokenUser, name: &str) -> MagentoError {
+    let timeout = ctx.state.settings.token_lock_timeout_secs;
+    let now = ctx.now.unix_timestamp();
+    ctx.state
+        .token_request_log
+        .log_failure(user, name, now, timeout);
+    MagentoError::unauthorized(SIGN_IN_INCORRECT)
+}
+
+/// `POST /V1/integration/admin/token` → the token as a JSON string. The throttle
+/// comes first; a failure is logged for the user name, a success clears its log.
 pub fn admin_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let (username, password) = credentials(ctx)?;
+    throttle(ctx, TokenUser::Admin, &username)?;
     let user = ctx
         .state
         .admins
         .iter()
         .find(|a| a.username.eq_ignore_ascii_case(&username) && a.is_active)
         .filter(|a| a.password == password)
-        .map(|a| a.id)
-        .ok_or_else(|| MagentoError::unauthorized(SIGN_IN_INCORRECT))?;
+        .map(|a| a.id);
+    let Some(user) = user else {
+        return Err(refuse(ctx, TokenUser::Admin, &username));
+    };
+    ctx.state
+        .token_request_log
+        .reset(TokenUser::Admin, &username);
     if ctx.state.settings.two_factor_auth {
         return Err(
             MagentoError::unauthorized(USE_2FA).named([("active_providers", json!(["google"]))])
@@ -102,14 +135,25 @@ fn issue(ctx: &mut Ctx<'_>, owner: TokenOwner, hours: i64) -> Value {
     Value::String(token)
 }
 
-/// `POST /V1/integration/customer/token` → the token as a JSON string: the e-mail
-/// (case-insensitive) and password of a customer of the request's website; anything
-/// else, including an account without a password, is the sign-in 401.
+/// `POST /V1/integration/customer/token` → the token as a JSON string
+/// (`CustomerTokenService::createCustomerAccessToken`): the throttle, then
+/// `AccountManagement::authenticate` for the e-mail (case-insensitive) and password of
+/// a customer of the request's website ([`crate::customers::sign_in`]: the customer
+/// lock-out). Every refusal — unknown e-mail, wrong password, an account without one,
+/// a locked account even with the right password — is the same sign-in 401, logged
+/// for the throttle; a success clears the log.
 pub fn customer_token(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let (username, password) = credentials(ctx)?;
-    let customer_id =
-        crate::customers::authenticate(ctx.state, &username, &password, ctx.website_id())
-            .ok_or_else(|| MagentoError::unauthorized(SIGN_IN_INCORRECT))?;
+    throttle(ctx, TokenUser::Customer, &username)?;
+    let website = ctx.website_id();
+    let now = ctx.now;
+    let Ok(customer_id) = crate::customers::sign_in(ctx.state, &username, &password, website, now)
+    else {
+        return Err(refuse(ctx, TokenUser::Customer, &username));
+    };
+    ctx.state
+        .token_request_log
+        .reset(TokenUser::Customer, &username);
     let hours = ctx.state.settings.customer_token_hours;
     Ok(issue(ctx, TokenOwner::Customer { customer_id }, hours))
 }
