@@ -795,7 +795,7 @@ pub fn save_product(
         }
     }
     if let Some(v) = fields.get("product_links") {
-        p.product_links = product_links(state, &p.sku, v)?;
+        p.product_links = crate::product_links::from_product_save(state, &p.sku, v)?;
     }
     // New option and media ids come from the store's counters, taken only if the save
     // goes through.
@@ -804,15 +804,18 @@ pub fn save_product(
     if let Some(v) = fields.get("options") {
         p.options = custom_options(&mut next_option, &p.sku, v)?;
     }
-    if let Some(v) = fields.get("media_gallery_entries") {
-        p.media_gallery_entries = media_gallery(&mut next_media, &mut p, v)?;
-    }
     if let Some(v) = fields.get("tier_prices") {
         p.tier_prices = list(v, "tier_prices")?.to_vec();
     }
     if let Some(v) = fields.get("custom_attributes") {
         apply_custom_attributes(state, &mut p, v, links_sent)?;
     }
+    // After the attributes: the gallery's roles win over `image`… sent as attributes,
+    // as `processMediaGallery` runs on the product the request built.
+    if let Some(v) = fields.get("media_gallery_entries") {
+        crate::media::from_product_save(state, &mut next_media, &mut p, v)?;
+    }
+    crate::media::sync_types(&mut p);
     if fields.get("options").is_some() {
         option_flags(&mut p);
     }
@@ -1010,7 +1013,7 @@ fn get_attribute<'p>(p: &'p Product, code: &str) -> Option<&'p ProductAttribute>
 }
 
 /// Sets (or with `null` removes) an attribute, keeping render order.
-fn set_attribute(p: &mut Product, code: &str, value: Value) {
+pub(crate) fn set_attribute(p: &mut Product, code: &str, value: Value) {
     p.custom_attributes.retain(|a| a.code() != code);
     if value.is_null() {
         return;
@@ -1136,29 +1139,6 @@ fn categories_from_ids(state: &State, p: &Product, raw: &Value) -> MResult<Vec<V
         .collect()
 }
 
-fn product_links(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>> {
-    list(value, "product_links")?
-        .iter()
-        .map(|link| {
-            let mut link = link
-                .as_object()
-                .cloned()
-                .ok_or_else(|| input::type_error("product_links", link, "array"))?;
-            let target = link
-                .get("linked_product_sku")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let linked = find_by_sku(state, &target).ok_or_else(|| {
-                MagentoError::not_found(m::SKU_NOT_FOUND).positional([json!(target)])
-            })?;
-            link.insert("sku".into(), json!(sku));
-            link.insert("linked_product_type".into(), json!(linked.type_id));
-            Ok(Value::Object(link))
-        })
-        .collect()
-}
-
 /// The options as saved: each keeps its `option_id`, or takes the next one from `next`.
 fn custom_options(next: &mut u64, sku: &str, value: &Value) -> MResult<Vec<Value>> {
     list(value, "options")?
@@ -1176,55 +1156,6 @@ fn custom_options(next: &mut u64, sku: &str, value: &Value) -> MResult<Vec<Value
             Ok(Value::Object(option))
         })
         .collect()
-}
-
-/// The entries as saved: new ones need `content` and take the next id from `next`, a
-/// dispersed file path and, for their `types`, the image attributes.
-fn media_gallery(next: &mut u64, p: &mut Product, value: &Value) -> MResult<Vec<Value>> {
-    let mut out = Vec::new();
-    for entry in list(value, "media_gallery_entries")? {
-        let mut entry = entry
-            .as_object()
-            .cloned()
-            .ok_or_else(|| input::type_error("media_gallery_entries", entry, "array"))?;
-        if !entry.get("id").is_some_and(Value::is_u64) {
-            let name = entry
-                .get("content")
-                .filter(|c| {
-                    c.get("base64_encoded_data")
-                        .and_then(Value::as_str)
-                        .is_some_and(|d| !d.is_empty())
-                })
-                .and_then(|c| c.get("name"))
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-                .ok_or_else(|| MagentoError::bad_request(m::IMAGE_CONTENT))?
-                .to_ascii_lowercase();
-            let mut chars = name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' });
-            let (a, b) = (chars.next().unwrap_or('_'), chars.next().unwrap_or('_'));
-            entry.insert("id".into(), json!(*next));
-            entry.insert("file".into(), json!(format!("/{a}/{b}/{name}")));
-            *next += 1;
-        }
-        entry.remove("content");
-        entry.entry("media_type").or_insert(json!("image"));
-        entry.entry("label").or_insert(Value::Null);
-        entry.entry("position").or_insert(json!(0));
-        entry.entry("disabled").or_insert(json!(false));
-        entry.entry("types").or_insert(json!([]));
-        let file = entry.get("file").cloned().unwrap_or(Value::Null);
-        if let Some(types) = entry.get("types").and_then(Value::as_array) {
-            for t in types.iter().filter_map(Value::as_str) {
-                if matches!(t, "image" | "small_image" | "thumbnail" | "swatch_image") {
-                    set_attribute(p, t, file.clone());
-                }
-            }
-        }
-        out.push(Value::Object(entry));
-    }
-    Ok(out)
 }
 
 /// `AbstractEntity::validate`: every empty required attribute, comma-joined.
@@ -1374,6 +1305,7 @@ pub fn delete_product(state: &mut State, sku: &str) -> MResult<()> {
     let id = product(state, sku)?.id;
     if let Some(p) = state.products.remove(id) {
         state.source_items.remove_sku(&p.sku);
+        crate::product_links::product_deleted(state, &p.sku);
     }
     Ok(())
 }

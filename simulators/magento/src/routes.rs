@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use axum::http::Method;
 use sim_magento_webapi::routes::RouteTable;
 
-use crate::handlers::{Handler, carts, catalog, customers, lifecycle, msi, orders, stores, tokens};
+use crate::handlers::{
+    Handler, carts, catalog, customers, lifecycle, msi, orders, product_media, stores, tokens,
+};
 
 pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
 
@@ -16,6 +18,8 @@ pub type Route = sim_magento_webapi::routes::Route<Handler>;
 const STORE: &[&str] = &["Magento_Backend::store"];
 const ADMIN: &[&str] = &["Magento_Backend::admin"];
 const PRODUCTS: &[&str] = &["Magento_Catalog::products"];
+const CATALOG: &[&str] = &["Magento_Catalog::catalog"];
+const ATTRIBUTES: &[&str] = &["Magento_Catalog::attributes_attributes"];
 const GROUPS: &[&str] = &["Magento_Customer::group"];
 const SETS: &[&str] = &["Magento_Catalog::sets"];
 const CATEGORIES: &[&str] = &["Magento_Catalog::categories"];
@@ -407,6 +411,73 @@ fn declarations() -> Vec<Decl> {
             "/V1/products/:sku/options/:optionId",
             PRODUCTS,
             catalog::delete_product_option,
+        ),
+        // Media gallery (`GalleryManagement`) and product links.
+        (
+            M::GET,
+            "/V1/products/:sku/media",
+            CATALOG,
+            product_media::media_list,
+        ),
+        (
+            M::GET,
+            "/V1/products/:sku/media/:entryId",
+            ATTRIBUTES,
+            product_media::media_get,
+        ),
+        (
+            M::POST,
+            "/V1/products/:sku/media",
+            CATALOG,
+            product_media::media_create,
+        ),
+        (
+            M::PUT,
+            "/V1/products/:sku/media/:entryId",
+            CATALOG,
+            product_media::media_update,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/media/:entryId",
+            CATALOG,
+            product_media::media_remove,
+        ),
+        (
+            M::GET,
+            "/V1/products/links/types",
+            CATALOG,
+            product_media::link_types,
+        ),
+        (
+            M::GET,
+            "/V1/products/links/:type/attributes",
+            CATALOG,
+            product_media::link_attributes,
+        ),
+        (
+            M::GET,
+            "/V1/products/:sku/links/:type",
+            CATALOG,
+            product_media::linked_items,
+        ),
+        (
+            M::POST,
+            "/V1/products/:sku/links",
+            CATALOG,
+            product_media::set_links,
+        ),
+        (
+            M::PUT,
+            "/V1/products/:sku/links",
+            CATALOG,
+            product_media::save_link,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/links/:type/:linkedProductSku",
+            CATALOG,
+            product_media::delete_link,
         ),
         (
             M::POST,

@@ -66,6 +66,8 @@ pub fn validate(s: &State) -> Checked {
     stores(s)?;
     categories(s)?;
     products(s)?;
+    crate::media::check_state(s)?;
+    crate::product_links::check_state(s)?;
     url_keys(s)?;
     inventory(s)?;
     customers(s)?;

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod lifecycle;
 pub mod msi;
 pub mod orders;
+pub mod product_media;
 pub mod stores;
 pub mod tokens;
 
