@@ -800,9 +800,11 @@ pub fn save_product(
     // New option and media ids come from the store's counters, taken only if the save
     // goes through.
     let mut next_option = state.next.option_id;
+    let mut next_value = state.next.option_value_id;
     let mut next_media = state.next.media_id;
     if let Some(v) = fields.get("options") {
-        p.options = custom_options(&mut next_option, &p.sku, v)?;
+        p.options =
+            crate::custom_options::from_product_save(&mut next_option, &mut next_value, &p, v)?;
     }
     if let Some(v) = fields.get("tier_prices") {
         p.tier_prices = list(v, "tier_prices")?.to_vec();
@@ -851,6 +853,7 @@ pub fn save_product(
         state.next.product_id += 1;
     }
     state.next.option_id = next_option;
+    state.next.option_value_id = next_value;
     state.next.media_id = next_media;
     state.products.insert(p);
     let has_default = state
@@ -1135,25 +1138,6 @@ fn categories_from_ids(state: &State, p: &Product, raw: &Value) -> MResult<Vec<V
                 .and_then(|l| l.get("position").cloned())
                 .unwrap_or(json!(0));
             Ok(json!({"position": position, "category_id": n.to_string()}))
-        })
-        .collect()
-}
-
-/// The options as saved: each keeps its `option_id`, or takes the next one from `next`.
-fn custom_options(next: &mut u64, sku: &str, value: &Value) -> MResult<Vec<Value>> {
-    list(value, "options")?
-        .iter()
-        .map(|option| {
-            let mut option = option
-                .as_object()
-                .cloned()
-                .ok_or_else(|| input::type_error("options", option, "array"))?;
-            option.insert("product_sku".into(), json!(sku));
-            if !option.get("option_id").is_some_and(Value::is_u64) {
-                option.insert("option_id".into(), json!(*next));
-                *next += 1;
-            }
-            Ok(Value::Object(option))
         })
         .collect()
 }
@@ -1691,7 +1675,7 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
 }
 
 /// `has_options` and `required_options` as the product's options make them.
-fn option_flags(p: &mut Product) {
+pub(crate) fn option_flags(p: &mut Product) {
     let has = !p.options.is_empty();
     let required = p.options.iter().any(|o| {
         o.get("is_require")

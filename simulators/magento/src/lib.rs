@@ -23,6 +23,7 @@
 pub mod auth;
 pub mod carts;
 pub mod catalog;
+pub mod custom_options;
 pub mod customers;
 pub mod dates;
 pub use sim_magento_webapi::errors;

@@ -412,6 +412,19 @@ fn declarations() -> Vec<Decl> {
             PRODUCTS,
             catalog::delete_product_option,
         ),
+        // Custom option saves, media gallery (`GalleryManagement`) and product links.
+        (
+            M::POST,
+            "/V1/products/options",
+            CATALOG,
+            product_media::save_option,
+        ),
+        (
+            M::PUT,
+            "/V1/products/options/:optionId",
+            CATALOG,
+            product_media::save_option,
+        ),
         // Media gallery (`GalleryManagement`) and product links.
         (
             M::GET,

@@ -119,6 +119,9 @@ pub struct NextIds {
     /// Next media gallery entry id (`catalog_product_entity_media_gallery`); 0 likewise.
     #[serde(default)]
     pub media_id: u64,
+    /// Next custom option value id (`catalog_product_option_type_value`); 0 likewise.
+    #[serde(default)]
+    pub option_value_id: u64,
     /// Checkout and sales counters.
     #[serde(default)]
     pub sales: SalesIds,
@@ -316,6 +319,17 @@ impl State {
                     .values()
                     .flat_map(|p| &p.options)
                     .filter_map(|o| o.get("option_id").and_then(serde_json::Value::as_u64)),
+            );
+        }
+        if self.next.option_value_id == 0 {
+            self.next.option_value_id = above(
+                &mut self
+                    .products
+                    .values()
+                    .flat_map(|p| &p.options)
+                    .filter_map(|o| o.get("values").and_then(serde_json::Value::as_array))
+                    .flatten()
+                    .filter_map(|v| v.get("option_type_id").and_then(serde_json::Value::as_u64)),
             );
         }
         if self.next.media_id == 0 {

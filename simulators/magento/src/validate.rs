@@ -68,6 +68,7 @@ pub fn validate(s: &State) -> Checked {
     products(s)?;
     crate::media::check_state(s)?;
     crate::product_links::check_state(s)?;
+    crate::custom_options::check_state(s)?;
     url_keys(s)?;
     inventory(s)?;
     customers(s)?;

@@ -121,3 +121,22 @@ pub fn delete_link(ctx: &mut Ctx<'_>) -> MResult<Value> {
     product_links::delete_link(ctx.state, &sku, &link_type, &linked)?;
     Ok(Value::Bool(true))
 }
+
+/// `POST /V1/products/options {option}` and `PUT /V1/products/options/{optionId}
+/// {option}` → the option as saved. For the PUT, the URL's id becomes the option's
+/// `option_id` when `option` is the body's only key (`ParamsOverrider` substitutes the
+/// last path parameter into a body of one object that declares it).
+pub fn save_option(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let mut option = input::arg(&ctx.body, "option")?.clone();
+    let single = ctx.body.as_object().is_some_and(|o| o.len() == 1);
+    if !ctx.params.is_empty() && single {
+        let id = int_param(ctx, 0, "optionId")?;
+        if let Some(o) = option.as_object_mut() {
+            o.remove("optionId");
+            o.insert("option_id".into(), json!(id));
+        }
+    }
+    let now = ctx.now;
+    let saved = crate::custom_options::save(ctx.state, &option, now);
+    masked(ctx, saved)
+}
