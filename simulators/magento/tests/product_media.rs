@@ -211,6 +211,8 @@ async fn file_names_are_sanitised_and_never_reused() {
         gallery(&app, "b").await.last().expect("entry")["file"],
         "/t/e/test_image_2.jpg"
     );
+    let checked = app.handle.magento().with_state(|s| s.check_indexes());
+    assert_eq!(checked, Ok(()));
 }
 
 /// `ProductAttributeMediaGalleryManagementInterfaceTest::testUpdate`: the roles sent
@@ -815,6 +817,20 @@ async fn link_types_and_their_attributes() {
 async fn link_refusals_and_deleted_products() {
     let app = spawn_app().await;
     linked_pair(&app, "simple_with_cross", "related").await;
+    // Empty `items`: nothing to do without links; with links Magento reaches an
+    // undefined variable (masked 500) and changes nothing.
+    let (status, body) = app
+        .post("/V1/products/simple/links", json!({"items": []}))
+        .await;
+    assert_eq!((status, body), (200, json!(true)));
+    let (status, _) = app
+        .post("/V1/products/simple_with_cross/links", json!({"items": []}))
+        .await;
+    assert_eq!(status, 500);
+    let (_, list) = app
+        .get("/V1/products/simple_with_cross/links/related")
+        .await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
     let (status, body) = app.get("/V1/products/simple/links/friends").await;
     assert_eq!(
         (status, body),
@@ -921,4 +937,7 @@ async fn link_refusals_and_deleted_products() {
         p.get("product_links").is_none_or(|l| l == &json!([])),
         "{p}"
     );
+    // The reverse index and the file index match a rebuild.
+    let checked = app.handle.magento().with_state(|s| s.check_indexes());
+    assert_eq!(checked, Ok(()));
 }
