@@ -88,6 +88,29 @@ fn known_type(t: &str) -> bool {
         .any(|group| group.contains(&t))
 }
 
+/// `GET /V1/products/options/types` (`ProductCustomOptionTypeList`): the stock types
+/// of `product_options.xml`, `{label, code, group}`, in its order.
+pub fn types_json() -> Value {
+    const TYPES: &[(&str, &str, &str)] = &[
+        ("Field", "field", "Text"),
+        ("Area", "area", "Text"),
+        ("File", "file", "File"),
+        ("Drop-down", "drop_down", "Select"),
+        ("Radio Buttons", "radio", "Select"),
+        ("Checkbox", "checkbox", "Select"),
+        ("Multiple Select", "multiple", "Select"),
+        ("Date", "date", "Date"),
+        ("Date & Time", "date_time", "Date"),
+        ("Time", "time", "Date"),
+    ];
+    Value::Array(
+        TYPES
+            .iter()
+            .map(|(label, code, group)| json!({"label": label, "code": code, "group": group}))
+            .collect(),
+    )
+}
+
 /// Whether `t` is a select type (its values are kept).
 pub fn is_select(t: &str) -> bool {
     SELECT_TYPES.contains(&t)

@@ -414,6 +414,12 @@ fn declarations() -> Vec<Decl> {
         ),
         // Custom option saves, media gallery (`GalleryManagement`) and product links.
         (
+            M::GET,
+            "/V1/products/options/types",
+            CATALOG,
+            product_media::option_types,
+        ),
+        (
             M::POST,
             "/V1/products/options",
             CATALOG,

@@ -104,6 +104,21 @@ fn loose(v: &Value) -> Value {
     }
 }
 
+/// `ProductCustomOptionTypeListTest::testGetTypes`.
+#[tokio::test]
+async fn the_option_types_are_listed() {
+    let app = spawn_app().await;
+    let (status, types) = app.get("/V1/products/options/types").await;
+    assert_eq!(status, 200);
+    let types = types.as_array().expect("a list");
+    assert!(types.len() >= 10);
+    assert!(types.contains(&json!({"label": "Drop-down", "code": "drop_down", "group": "Select"})));
+    assert_eq!(
+        types[0],
+        json!({"label": "Field", "code": "field", "group": "Text"})
+    );
+}
+
 /// `ProductCustomOptionRepositoryTest::testSave`, every data set of
 /// `optionDataProvider`.
 #[tokio::test]

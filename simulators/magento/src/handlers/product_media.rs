@@ -122,3 +122,8 @@ pub fn save_option(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let now = ctx.now;
     crate::custom_options::save(ctx.state, &option, now)
 }
+
+/// `GET /V1/products/options/types`.
+pub fn option_types(_ctx: &mut Ctx<'_>) -> MResult<Value> {
+    Ok(crate::custom_options::types_json())
+}
