@@ -406,7 +406,9 @@ pub fn check_state(state: &State) -> Result<(), String> {
         for o in &p.options {
             let t = o.get("type").and_then(Value::as_str).unwrap_or("");
             let ok = option_id_of(o).is_some()
-                && o.get("product_sku").and_then(Value::as_str) == Some(p.sku.as_str())
+                && o.get("product_sku")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(&p.sku))
                 && known_type(t);
             if !ok {
                 return Err(format!(

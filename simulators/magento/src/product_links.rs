@@ -340,7 +340,9 @@ pub fn check_state(state: &State) -> Result<(), String> {
         for l in &p.product_links {
             let ok = l.is_object()
                 && type_rank(link_type_of(l)).is_some()
-                && l.get("sku").and_then(Value::as_str) == Some(p.sku.as_str())
+                && l.get("sku")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(&p.sku))
                 && catalog::find_by_sku(state, linked_sku_of(l)).is_some()
                 && l.get("position").is_some_and(Value::is_i64);
             if !ok {
