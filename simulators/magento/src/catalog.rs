@@ -825,17 +825,16 @@ pub fn save_product(
         }
     }
     if let Some(v) = fields.get("product_links") {
-        p.product_links = product_links(state, &p.sku, v)?;
+        p.product_links = crate::product_links::from_product_save(state, &p.sku, v)?;
     }
     // New option and media ids come from the store's counters, taken only if the save
     // goes through.
     let mut next_option = state.next.option_id;
+    let mut next_value = state.next.option_value_id;
     let mut next_media = state.next.media_id;
     if let Some(v) = fields.get("options") {
-        p.options = custom_options(&mut next_option, &p.sku, v)?;
-    }
-    if let Some(v) = fields.get("media_gallery_entries") {
-        p.media_gallery_entries = media_gallery(&mut next_media, &mut p, v)?;
+        p.options =
+            crate::custom_options::from_product_save(&mut next_option, &mut next_value, &p, v)?;
     }
     if let Some(v) = fields.get("tier_prices") {
         p.tier_prices = crate::prices::tier_prices_from_save(state, v)?;
@@ -843,6 +842,12 @@ pub fn save_product(
     if let Some(v) = fields.get("custom_attributes") {
         apply_custom_attributes(state, &mut p, v, links_sent)?;
     }
+    // After the attributes: the gallery's roles win over `image`… sent as attributes,
+    // as `processMediaGallery` runs on the product the request built.
+    if let Some(v) = fields.get("media_gallery_entries") {
+        crate::media::from_product_save(state, &mut next_media, &mut p, v)?;
+    }
+    crate::media::sync_types(&mut p);
     if fields.get("options").is_some() {
         option_flags(&mut p);
     }
@@ -897,6 +902,7 @@ pub fn save_product(
         state.next.product_id += 1;
     }
     state.next.option_id = next_option;
+    state.next.option_value_id = next_value;
     state.next.media_id = next_media;
     state.next.configurable_option_id = next_configurable;
     state.products.insert(p);
@@ -1236,97 +1242,6 @@ fn categories_from_ids(state: &State, p: &Product, raw: &Value) -> MResult<Vec<V
         .collect()
 }
 
-fn product_links(state: &State, sku: &str, value: &Value) -> MResult<Vec<Value>> {
-    list(value, "product_links")?
-        .iter()
-        .map(|link| {
-            let mut link = link
-                .as_object()
-                .cloned()
-                .ok_or_else(|| input::type_error("product_links", link, "array"))?;
-            let target = link
-                .get("linked_product_sku")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let linked = find_by_sku(state, &target).ok_or_else(|| {
-                MagentoError::not_found(m::SKU_NOT_FOUND).positional([json!(target)])
-            })?;
-            link.insert("sku".into(), json!(sku));
-            link.insert("linked_product_type".into(), json!(linked.type_id));
-            Ok(Value::Object(link))
-        })
-        .collect()
-}
-
-/// The options as saved: each keeps its `option_id`, or takes the next one from `next`.
-fn custom_options(next: &mut u64, sku: &str, value: &Value) -> MResult<Vec<Value>> {
-    list(value, "options")?
-        .iter()
-        .map(|option| {
-            let mut option = option
-                .as_object()
-                .cloned()
-                .ok_or_else(|| input::type_error("options", option, "array"))?;
-            option.insert("product_sku".into(), json!(sku));
-            if !option.get("option_id").is_some_and(Value::is_u64) {
-                option.insert("option_id".into(), json!(*next));
-                *next += 1;
-            }
-            Ok(Value::Object(option))
-        })
-        .collect()
-}
-
-/// The entries as saved: new ones need `content` and take the next id from `next`, a
-/// dispersed file path and, for their `types`, the image attributes.
-fn media_gallery(next: &mut u64, p: &mut Product, value: &Value) -> MResult<Vec<Value>> {
-    let mut out = Vec::new();
-    for entry in list(value, "media_gallery_entries")? {
-        let mut entry = entry
-            .as_object()
-            .cloned()
-            .ok_or_else(|| input::type_error("media_gallery_entries", entry, "array"))?;
-        if !entry.get("id").is_some_and(Value::is_u64) {
-            let name = entry
-                .get("content")
-                .filter(|c| {
-                    c.get("base64_encoded_data")
-                        .and_then(Value::as_str)
-                        .is_some_and(|d| !d.is_empty())
-                })
-                .and_then(|c| c.get("name"))
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-                .ok_or_else(|| MagentoError::bad_request(m::IMAGE_CONTENT))?
-                .to_ascii_lowercase();
-            let mut chars = name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' });
-            let (a, b) = (chars.next().unwrap_or('_'), chars.next().unwrap_or('_'));
-            entry.insert("id".into(), json!(*next));
-            entry.insert("file".into(), json!(format!("/{a}/{b}/{name}")));
-            *next += 1;
-        }
-        entry.remove("content");
-        entry.entry("media_type").or_insert(json!("image"));
-        entry.entry("label").or_insert(Value::Null);
-        entry.entry("position").or_insert(json!(0));
-        entry.entry("disabled").or_insert(json!(false));
-        entry.entry("types").or_insert(json!([]));
-        let file = entry.get("file").cloned().unwrap_or(Value::Null);
-        if let Some(types) = entry.get("types").and_then(Value::as_array) {
-            for t in types.iter().filter_map(Value::as_str) {
-                if matches!(t, "image" | "small_image" | "thumbnail" | "swatch_image") {
-                    set_attribute(p, t, file.clone());
-                }
-            }
-        }
-        out.push(Value::Object(entry));
-    }
-    Ok(out)
-}
-
 /// `AbstractEntity::validate`: every empty required attribute, comma-joined.
 fn validate(p: &Product, is_new: bool) -> MResult<()> {
     let mut errors = Vec::new();
@@ -1482,6 +1397,7 @@ pub fn delete_product(state: &mut State, sku: &str) -> MResult<()> {
     if let Some(p) = state.products.remove(id) {
         state.source_items.remove_sku(&p.sku);
         state.store_costs.0.remove(&id);
+        crate::product_links::product_deleted(state, &p.sku);
     }
     Ok(())
 }
@@ -1867,7 +1783,7 @@ pub fn delete_category(state: &mut State, id: i64) -> MResult<()> {
 }
 
 /// `has_options` and `required_options` as the product's options make them.
-fn option_flags(p: &mut Product) {
+pub(crate) fn option_flags(p: &mut Product) {
     let has = !p.options.is_empty();
     let required = p.options.iter().any(|o| {
         o.get("is_require")

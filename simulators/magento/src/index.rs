@@ -166,6 +166,12 @@ struct ProductKeys {
     /// Legacy stock item quantity ([`qty_key`]) → ids, ascending, for the low-stock
     /// report: one list per distinct quantity, 8 bytes a product.
     by_qty: BTreeMap<i64, Vec<u64>>,
+    /// Folded `product_links[].linked_product_sku` → ids of the linking products,
+    /// ascending (what a product delete drops links through).
+    by_linked: HashMap<String, Vec<u64>>,
+    /// `media_gallery_entries[].file` → ids of the products whose gallery holds it
+    /// (what a new upload's name is checked against).
+    by_media_file: HashMap<String, Vec<u64>>,
 }
 
 /// An `f64` as an `i64` that sorts as [`f64::total_cmp`] does.
@@ -177,6 +183,25 @@ fn qty_key(f: f64) -> i64 {
 /// A product's `url_key` attribute, when it is a string.
 pub(crate) fn product_url_key(p: &Product) -> Option<&str> {
     p.attribute("url_key")
+}
+
+/// The folded SKUs `p` links to (`product_links[].linked_product_sku`), each once.
+fn linked_skus(p: &Product) -> Vec<String> {
+    let mut skus: Vec<String> = p
+        .product_links
+        .iter()
+        .filter_map(|l| l.get("linked_product_sku").and_then(Value::as_str))
+        .map(fold)
+        .collect();
+    skus.sort_unstable();
+    skus.dedup();
+    skus
+}
+
+fn media_files(p: &Product) -> impl Iterator<Item = &str> {
+    p.media_gallery_entries
+        .iter()
+        .filter_map(|e| e.get("file").and_then(Value::as_str))
 }
 
 fn link_categories(p: &Product) -> impl Iterator<Item = &str> {
@@ -226,6 +251,8 @@ impl ProductKeys {
             by_category,
             parents,
             by_qty: _,
+            by_linked,
+            by_media_file,
         } = self;
         let hash = folded_hash(hasher, &p.sku);
         let same_sku = |id: &u64| sku_of(rows, *id).is_some_and(|s| s.eq_ignore_ascii_case(&p.sku));
@@ -254,6 +281,12 @@ impl ProductKeys {
                 ids.insert(at, p.id);
             }
         }
+        for sku in linked_skus(p) {
+            add_to(by_linked, &sku, p.id);
+        }
+        for file in media_files(p) {
+            add_to(by_media_file, file, p.id);
+        }
     }
 
     /// Takes `p` (indexed by [`ProductKeys::add`], unchanged since) out of the indexes.
@@ -274,6 +307,12 @@ impl ProductKeys {
         }
         for c in link_categories(p) {
             remove_from(&mut self.by_category, c, p.id);
+        }
+        for sku in linked_skus(p) {
+            remove_from(&mut self.by_linked, &sku, p.id);
+        }
+        for file in media_files(p) {
+            remove_from(&mut self.by_media_file, file, p.id);
         }
         for child in &p.configurable_links {
             if let Some(ids) = self.parents.get_mut(child) {
@@ -695,6 +734,21 @@ impl Products {
         self.keys.by_category.get(id).into_iter().flatten().copied()
     }
 
+    /// Ids of the products with a product link to `sku` (compared case-insensitively).
+    pub fn linking_to(&self, sku: &str) -> impl Iterator<Item = u64> + '_ {
+        self.keys
+            .by_linked
+            .get(&fold(sku))
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
+    /// Whether a stored media gallery entry of any product has `file`.
+    pub fn media_file_used(&self, file: &str) -> bool {
+        self.keys.by_media_file.contains_key(file)
+    }
+
     /// Ids of the products whose legacy stock item quantity is at most `qty`, by
     /// quantity (a range of the quantity index: no walk over the other products).
     pub fn qty_at_most(&self, qty: f64) -> impl Iterator<Item = u64> + '_ {
@@ -787,6 +841,16 @@ impl Products {
             "products by stock quantity",
             &self.keys.by_qty,
             &rebuilt.keys.by_qty,
+        )?;
+        same(
+            "products by linked SKU",
+            &self.keys.by_linked,
+            &rebuilt.keys.by_linked,
+        )?;
+        same(
+            "products by media file",
+            &self.keys.by_media_file,
+            &rebuilt.keys.by_media_file,
         )?;
         self.text.check(&self.rows)?;
         let cache = &self.rendered;

@@ -8,7 +8,7 @@ use sim_magento_webapi::routes::RouteTable;
 
 use crate::handlers::{
     Handler, attributes, carts, catalog, configurable, customers, lifecycle, msi, orders, prices,
-    stores, tokens,
+    product_media, stores, tokens,
 };
 
 pub use sim_magento_webapi::routes::{ANONYMOUS, SELF, Segment};
@@ -862,6 +862,92 @@ fn declarations() -> Vec<Decl> {
             "/V1/products/:sku/options/:optionId",
             CATALOG,
             catalog::delete_product_option,
+        ),
+        // Custom option saves, media gallery (`GalleryManagement`) and product links.
+        (
+            M::GET,
+            "/V1/products/options/types",
+            CATALOG,
+            product_media::option_types,
+        ),
+        (
+            M::POST,
+            "/V1/products/options",
+            CATALOG,
+            product_media::save_option,
+        ),
+        (
+            M::PUT,
+            "/V1/products/options/:optionId",
+            CATALOG,
+            product_media::save_option,
+        ),
+        // Media gallery (`GalleryManagement`) and product links.
+        (
+            M::GET,
+            "/V1/products/:sku/media",
+            CATALOG,
+            product_media::media_list,
+        ),
+        (
+            M::GET,
+            "/V1/products/:sku/media/:entryId",
+            ATTRIBUTES,
+            product_media::media_get,
+        ),
+        (
+            M::POST,
+            "/V1/products/:sku/media",
+            CATALOG,
+            product_media::media_create,
+        ),
+        (
+            M::PUT,
+            "/V1/products/:sku/media/:entryId",
+            CATALOG,
+            product_media::media_update,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/media/:entryId",
+            CATALOG,
+            product_media::media_remove,
+        ),
+        (
+            M::GET,
+            "/V1/products/links/types",
+            CATALOG,
+            product_media::link_types,
+        ),
+        (
+            M::GET,
+            "/V1/products/links/:type/attributes",
+            CATALOG,
+            product_media::link_attributes,
+        ),
+        (
+            M::GET,
+            "/V1/products/:sku/links/:type",
+            CATALOG,
+            product_media::linked_items,
+        ),
+        (
+            M::POST,
+            "/V1/products/:sku/links",
+            CATALOG,
+            product_media::set_links,
+        ),
+        (
+            M::PUT,
+            "/V1/products/:sku/links",
+            CATALOG,
+            product_media::save_link,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/:sku/links/:type/:linkedProductSku",
+            CATALOG,
+            product_media::delete_link,
         ),
         (
             M::POST,

@@ -150,6 +150,9 @@ pub struct NextIds {
     /// Next attribute option id (`eav_attribute_option`); 0 likewise.
     #[serde(default)]
     pub attribute_option_id: u64,
+    /// Next custom option value id (`catalog_product_option_type_value`); 0 likewise.
+    #[serde(default)]
+    pub option_value_id: u64,
     /// Checkout and sales counters.
     #[serde(default)]
     pub sales: SalesIds,
@@ -414,6 +417,17 @@ impl State {
         if self.next.sales.quote_address == 0 {
             self.next.sales.quote_address =
                 above(&mut self.carts.values().filter_map(|c| c.billing_address_id));
+        }
+        if self.next.option_value_id == 0 {
+            self.next.option_value_id = above(
+                &mut self
+                    .products
+                    .values()
+                    .flat_map(|p| &p.options)
+                    .filter_map(|o| o.get("values").and_then(serde_json::Value::as_array))
+                    .flatten()
+                    .filter_map(|v| v.get("option_type_id").and_then(serde_json::Value::as_u64)),
+            );
         }
         if self.next.media_id == 0 {
             self.next.media_id = above(

@@ -67,6 +67,9 @@ pub fn validate(s: &State) -> Checked {
     categories(s)?;
     products(s)?;
     crate::prices::validate(s)?;
+    crate::media::check_state(s)?;
+    crate::product_links::check_state(s)?;
+    crate::custom_options::check_state(s)?;
     url_keys(s)?;
     inventory(s)?;
     customers(s)?;

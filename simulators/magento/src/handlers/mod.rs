@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod msi;
 pub mod orders;
 pub mod prices;
+pub mod product_media;
 pub mod stores;
 pub mod tokens;
 
