@@ -227,6 +227,54 @@ pub struct CartItem {
     pub product_type: String,
     /// Product id.
     pub product_id: u64,
+    /// A configurable item's choices (`product_option.extension_attributes.
+    /// configurable_item_options`): the item's `sku` is then the chosen child's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurable_item_options: Vec<ConfigurableItemOption>,
+}
+
+/// One chosen value of a configurable item: the attribute id (a string, as Magento
+/// renders it) and the option id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurableItemOption {
+    /// Attribute id.
+    pub option_id: String,
+    /// Option id of the attribute.
+    pub option_value: i64,
+}
+
+/// `Configurable::_prepareProduct` without (matching) options.
+pub const CHOOSE_OPTIONS: &str = "You need to choose options for your item.";
+
+/// The configurable choices of a cart item body, bound.
+fn configurable_choices(item: &Value) -> MResult<Vec<ConfigurableItemOption>> {
+    let Some(list) = input::field(item, "product_option")
+        .and_then(|o| input::field(o, "extension_attributes"))
+        .and_then(|e| input::field(e, "configurable_item_options"))
+    else {
+        return Ok(Vec::new());
+    };
+    let items = list
+        .as_array()
+        .ok_or_else(|| input::type_error("configurable_item_options", list, "array"))?;
+    items
+        .iter()
+        .map(|o| {
+            let id = input::field(o, "option_id")
+                .map(|v| input::to_i64(v, "option_id"))
+                .transpose()?;
+            let value = input::field(o, "option_value")
+                .map(|v| input::to_i64(v, "option_value"))
+                .transpose()?;
+            match (id, value) {
+                (Some(id), Some(value)) => Ok(ConfigurableItemOption {
+                    option_id: id.to_string(),
+                    option_value: value,
+                }),
+                _ => Err(MagentoError::bad_request(CHOOSE_OPTIONS)),
+            }
+        })
+        .collect()
 }
 
 /// Counters of the checkout and sales entities.
@@ -458,7 +506,28 @@ pub fn add_item(
         return Err(MagentoError::bad_request(m::INVALID_VALUE)
             .named([("fieldName", json!("qty")), ("value", num(qty))]));
     }
-    let product = crate::catalog::product(state, &sku)?.clone();
+    let parent = crate::catalog::product(state, &sku)?.clone();
+    // A configurable item is the chosen child's SKU, stock and price under the
+    // parent's name and type.
+    let choices = if parent.type_id == "configurable" {
+        configurable_choices(item)?
+    } else {
+        Vec::new()
+    };
+    let product = if parent.type_id == "configurable" {
+        let chosen: Vec<(u64, String)> = choices
+            .iter()
+            .filter_map(|c| Some((c.option_id.parse().ok()?, c.option_value.to_string())))
+            .collect();
+        crate::configurable::child_for(state, &parent, &chosen)
+            .cloned()
+            .ok_or_else(|| MagentoError::bad_request(CHOOSE_OPTIONS))?
+    } else {
+        parent.clone()
+    };
+    if parent.status != 1 {
+        return Err(MagentoError::bad_request(m::PRODUCT_NOT_AVAILABLE));
+    }
     let website = state
         .store_views
         .iter()
@@ -490,10 +559,11 @@ pub fn add_item(
         item_id: next_item,
         sku: product.sku.clone(),
         qty,
-        name: product.name.clone().unwrap_or_default(),
+        name: parent.name.clone().unwrap_or_default(),
         price,
-        product_type: product.type_id.clone(),
-        product_id: product.id,
+        product_type: parent.type_id.clone(),
+        product_id: parent.id,
+        configurable_item_options: choices,
     });
     state.next.sales.quote_item += 1;
     Ok(next_item)
@@ -568,7 +638,7 @@ pub fn delete_item(
 
 /// A cart item as the items endpoints render it.
 pub fn item_json(c: &Cart, i: &CartItem) -> Value {
-    json!({
+    let mut v = json!({
         "item_id": i.item_id,
         "sku": i.sku,
         "qty": num(i.qty),
@@ -576,7 +646,13 @@ pub fn item_json(c: &Cart, i: &CartItem) -> Value {
         "price": num(i.price),
         "product_type": i.product_type,
         "quote_id": c.id.to_string(),
-    })
+    });
+    if !i.configurable_item_options.is_empty() {
+        v["product_option"] = json!({"extension_attributes": {
+            "configurable_item_options": i.configurable_item_options,
+        }});
+    }
+    v
 }
 
 /// `GET …/items`.

@@ -523,3 +523,103 @@ async fn product_save_checks_the_links() {
     let (_, again) = app.get("/V1/products/cfg").await;
     assert_eq!(again["extension_attributes"], p["extension_attributes"]);
 }
+
+/// A configurable child bought through a guest cart (`configurable_item_options`, as
+/// `ConfigurableProduct/Api/CartItemRepositoryTest::testAddProduct` sends them), the
+/// order placing the child's reservation, then shipped with a track.
+#[tokio::test]
+async fn a_child_is_bought_through_a_guest_cart_and_shipped_with_a_track() {
+    let app = spawn_app().await;
+    let (attribute_id, values, _) = product_configurable(&app).await;
+    // The seed's `base` website sells from stock 2 (`ua-warehouse`, `us-warehouse`).
+    let (status, body) = app
+        .post(
+            "/V1/inventory/source-items",
+            json!({"sourceItems": [{"sku": "simple_20", "source_code": "us-warehouse", "quantity": 5, "status": 1}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, before) = app
+        .get("/V1/inventory/get-product-salable-quantity/simple_20/2")
+        .await;
+
+    let (status, cart) = app.post("/V1/guest-carts", json!({})).await;
+    assert_eq!(status, 200);
+    let cart = cart.as_str().expect("masked id").to_owned();
+    // No choice: Magento's `_prepareProduct` message.
+    let (status, r) = app
+        .post(
+            &format!("/V1/guest-carts/{cart}/items"),
+            json!({"cartItem": {"sku": "configurable", "qty": 1, "quote_id": cart}}),
+        )
+        .await;
+    assert_eq!(
+        (status, r),
+        (
+            400,
+            json!({"message": "You need to choose options for your item."})
+        )
+    );
+    let options = json!({"extension_attributes": {"configurable_item_options": [
+        {"option_id": attribute_id.to_string(), "option_value": values[1].parse::<i64>().expect("id")}]}});
+    let (status, item) = app
+        .post(
+            &format!("/V1/guest-carts/{cart}/items"),
+            json!({"cartItem": {"sku": "configurable", "qty": 2, "quote_id": cart, "product_option": options}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{item}");
+    assert_eq!(item["sku"], "simple_20");
+    assert_eq!(item["product_type"], "configurable");
+    assert_eq!(item["name"], "Configurable Product");
+    assert_eq!(item["product_option"], options);
+
+    let email = "jdoe@example.com";
+    let (status, body) = app
+        .post(
+            &format!("/V1/guest-carts/{cart}/shipping-information"),
+            json!({"addressInformation": {
+                "shipping_address": common::us_address(email),
+                "billing_address": common::us_address(email),
+                "shipping_carrier_code": "flatrate", "shipping_method_code": "flatrate"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, order_id) = app
+        .post(
+            &format!("/V1/guest-carts/{cart}/payment-information"),
+            json!({"email": email, "paymentMethod": {"method": "checkmo"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{order_id}");
+    let order_id: u64 = order_id
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("order id");
+
+    // The reservation is the child's.
+    let (_, after) = app
+        .get("/V1/inventory/get-product-salable-quantity/simple_20/2")
+        .await;
+    assert_eq!(
+        before.as_f64().expect("qty") - after.as_f64().expect("qty"),
+        2.0
+    );
+
+    let (status, shipment_id) = app
+        .post(
+            &format!("/V1/order/{order_id}/ship"),
+            json!({"tracks": [{"track_number": "1Z999", "title": "UPS", "carrier_code": "ups"}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{shipment_id}");
+    let shipment_id = shipment_id
+        .as_str()
+        .map(str::to_owned)
+        .or_else(|| shipment_id.as_u64().map(|n| n.to_string()))
+        .expect("shipment id");
+    let (status, shipment) = app.get(&format!("/V1/shipment/{shipment_id}")).await;
+    assert_eq!(status, 200, "{shipment}");
+    assert_eq!(shipment["tracks"][0]["track_number"], "1Z999");
+    assert_eq!(shipment["items"][0]["sku"], "simple_20");
+}
