@@ -40,6 +40,8 @@ pub mod m {
         "The \"%1\" attribute doesn't include an option with \"%2\" ID.";
     /// A system attribute cannot be deleted.
     pub const SYSTEM_ATTRIBUTE: &str = "The system attribute can't be deleted.";
+    /// Deleting an attribute a configurable product is configured by.
+    pub const USED_IN_CONFIGURABLE: &str = "This attribute is used in configurable products.";
     /// A product value the attribute does not accept (`ProductCustomAttributeWrongTypeTest`
     /// matches it with the code in place: Magento renders it without parameters).
     pub const INVALID_VALUE: &str = "Attribute \"%1\" has invalid value.";

@@ -163,6 +163,8 @@ struct ProductKeys {
     by_category: HashMap<String, Vec<u64>>,
     /// A configurable child's id → its parents' ids, ascending.
     parents: HashMap<u64, Vec<u64>>,
+    /// An attribute id → the configurable products with an option for it, ascending.
+    by_super_attribute: HashMap<u64, Vec<u64>>,
     /// Legacy stock item quantity ([`qty_key`]) → ids, ascending, for the low-stock
     /// report: one list per distinct quantity, 8 bytes a product.
     by_qty: BTreeMap<i64, Vec<u64>>,
@@ -250,6 +252,7 @@ impl ProductKeys {
             by_url_key,
             by_category,
             parents,
+            by_super_attribute,
             by_qty: _,
             by_linked,
             by_media_file,
@@ -277,6 +280,12 @@ impl ProductKeys {
         }
         for child in &p.configurable_links {
             let ids = parents.entry(*child).or_default();
+            if let Err(at) = ids.binary_search(&p.id) {
+                ids.insert(at, p.id);
+            }
+        }
+        for o in &p.configurable_options {
+            let ids = by_super_attribute.entry(o.attribute_id).or_default();
             if let Err(at) = ids.binary_search(&p.id) {
                 ids.insert(at, p.id);
             }
@@ -319,6 +328,14 @@ impl ProductKeys {
                 ids.retain(|id| *id != p.id);
                 if ids.is_empty() {
                     self.parents.remove(child);
+                }
+            }
+        }
+        for o in &p.configurable_options {
+            if let Some(ids) = self.by_super_attribute.get_mut(&o.attribute_id) {
+                ids.retain(|id| *id != p.id);
+                if ids.is_empty() {
+                    self.by_super_attribute.remove(&o.attribute_id);
                 }
             }
         }
@@ -724,6 +741,11 @@ impl Products {
             .filter(move |id| url_key_of(&self.rows, *id) == Some(key))
     }
 
+    /// Whether a configurable product has an option for attribute `attribute_id`.
+    pub fn configures(&self, attribute_id: u64) -> bool {
+        self.keys.by_super_attribute.contains_key(&attribute_id)
+    }
+
     /// Ids of the configurable products that link `child` as a variation, ascending.
     pub fn parents_of(&self, child: u64) -> impl Iterator<Item = u64> + '_ {
         self.keys.parents.get(&child).into_iter().flatten().copied()
@@ -836,6 +858,11 @@ impl Products {
             "configurable parents",
             &self.keys.parents,
             &rebuilt.keys.parents,
+        )?;
+        same(
+            "configurable attributes",
+            &self.keys.by_super_attribute,
+            &rebuilt.keys.by_super_attribute,
         )?;
         same(
             "products by stock quantity",

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod attribute_sets;
 pub mod attributes;
 pub mod auth;
 pub mod carts;

@@ -739,6 +739,50 @@ fn declarations() -> Vec<Decl> {
             PRODUCTS,
             configurable::delete_option,
         ),
+        // Attribute set groups and assignments (`catalogProductAttributeManagementV1`,
+        // `catalogProductAttributeGroupRepositoryV1`).
+        (
+            M::GET,
+            "/V1/products/attribute-sets/:attributeSetId/attributes",
+            SETS,
+            attributes::set_attributes,
+        ),
+        (
+            M::POST,
+            "/V1/products/attribute-sets/attributes",
+            SETS,
+            attributes::assign,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/attribute-sets/:attributeSetId/attributes/:attributeCode",
+            SETS,
+            attributes::unassign,
+        ),
+        (
+            M::GET,
+            "/V1/products/attribute-sets/groups/list",
+            SETS,
+            attributes::groups,
+        ),
+        (
+            M::POST,
+            "/V1/products/attribute-sets/groups",
+            SETS,
+            attributes::create_group,
+        ),
+        (
+            M::PUT,
+            "/V1/products/attribute-sets/:attributeSetId/groups",
+            SETS,
+            attributes::update_group,
+        ),
+        (
+            M::DELETE,
+            "/V1/products/attribute-sets/groups/:groupId",
+            SETS,
+            attributes::delete_group,
+        ),
         // Product attributes (`catalogProductAttributeRepositoryV1`, options management).
         (
             M::GET,

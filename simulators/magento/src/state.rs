@@ -48,6 +48,10 @@ pub struct State {
     /// Product EAV attributes (the stock ones and those created through the API).
     #[serde(default)]
     pub product_attributes: crate::attributes::ProductAttributes,
+    /// Groups of the product attribute sets and the attributes assigned to them (the
+    /// stock layout when a fixture leaves it out).
+    #[serde(default)]
+    pub attribute_set_layout: crate::attribute_sets::SetLayout,
     /// Categories by id.
     pub categories: Categories,
     /// Products by id.
@@ -144,6 +148,12 @@ pub struct NextIds {
     /// [`State::fill_counters`]).
     #[serde(default)]
     pub attribute_id: u64,
+    /// Next attribute group id (`eav_attribute_group`); 0 likewise.
+    #[serde(default)]
+    pub attribute_group_id: u64,
+    /// Next set assignment id (`eav_entity_attribute`); 0 likewise.
+    #[serde(default)]
+    pub entity_attribute_id: u64,
     /// Next configurable option id (`catalog_product_super_attribute`); 0 likewise.
     #[serde(default)]
     pub configurable_option_id: u64,
@@ -386,6 +396,24 @@ impl State {
                     .flat_map(|p| &p.options)
                     .filter_map(|o| o.get("option_id").and_then(serde_json::Value::as_u64)),
             );
+        }
+        if self.attribute_set_layout.is_empty() {
+            let sets: Vec<&crate::catalog::AttributeSet> = self
+                .attribute_sets
+                .iter()
+                .filter(|s| s.entity_type_id == crate::attributes::PRODUCT_ENTITY_TYPE)
+                .collect();
+            let mut sets = sets;
+            sets.sort_by_key(|s| s.attribute_set_id);
+            self.attribute_set_layout =
+                crate::attribute_sets::SetLayout::stock(&sets, &self.product_attributes);
+        }
+        let (max_group, max_entity) = self.attribute_set_layout.max_ids();
+        if self.next.attribute_group_id == 0 {
+            self.next.attribute_group_id = max_group.map_or(1, |m| m + 1);
+        }
+        if self.next.entity_attribute_id == 0 {
+            self.next.entity_attribute_id = max_entity.map_or(1, |m| m + 1);
         }
         if self.next.attribute_id == 0 {
             self.next.attribute_id = self

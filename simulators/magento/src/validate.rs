@@ -540,6 +540,42 @@ fn product_attributes(s: &State) -> Checked {
             ));
         }
     }
+    let layout = &s.attribute_set_layout;
+    for g in layout.groups() {
+        if !s
+            .attribute_sets
+            .iter()
+            .any(|set| set.attribute_set_id == g.attribute_set_id)
+        {
+            return Err(format!(
+                "attribute_set_layout: group {} names attribute set {}, which the store does not have",
+                g.attribute_group_id, g.attribute_set_id
+            ));
+        }
+    }
+    for e in layout.rows() {
+        let group_ok = layout.groups().any(|g| {
+            g.attribute_group_id == e.attribute_group_id && g.attribute_set_id == e.attribute_set_id
+        });
+        if !group_ok || attrs.by_id(e.attribute_id).is_none() {
+            return Err(format!(
+                "attribute_set_layout: entity attribute {} needs a group of set {} and a stored attribute {}",
+                e.entity_attribute_id, e.attribute_set_id, e.attribute_id
+            ));
+        }
+    }
+    counter(
+        "attribute_group_id",
+        s.next.attribute_group_id,
+        "attribute group",
+        layout.groups().map(|g| g.attribute_group_id),
+    )?;
+    counter(
+        "entity_attribute_id",
+        s.next.entity_attribute_id,
+        "set assignment",
+        layout.rows().map(|e| e.entity_attribute_id),
+    )?;
     counter(
         "attribute_id",
         s.next.attribute_id,

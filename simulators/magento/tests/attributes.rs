@@ -576,3 +576,221 @@ async fn attributes_round_trip_through_the_state() {
     let text = response.text().await.expect("body");
     assert!(text.contains("listed twice"), "{text}");
 }
+
+/// `ProductAttributeManagementTest::testGetAttributes`.
+#[tokio::test]
+async fn a_sets_attributes() {
+    let app = spawn_app().await;
+    let (status, list) = app.get("/V1/products/attribute-sets/4/attributes").await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().expect("a list");
+    assert!(!list.is_empty());
+    assert!(list[0]["attribute_code"].is_string());
+    assert!(list[0]["attribute_id"].is_u64());
+    assert!(list[0]["default_frontend_label"].is_string());
+    let (status, r) = app.get("/V1/products/attribute-sets/77/attributes").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        r,
+        json!({"message": "No such entity with %fieldName = %fieldValue", "parameters": {"fieldName": "id", "fieldValue": 77}})
+    );
+}
+
+/// `ProductAttributeManagementTest::testAssignAttribute`, its three refusals (2.4's
+/// messages) and `::testUnassignAttribute` (on an attribute of the client's: 2.4 refuses
+/// to unassign a system attribute).
+#[tokio::test]
+async fn assign_and_unassign() {
+    let app = spawn_app().await;
+    let payload = json!({"attributeSetId": 4, "attributeGroupId": 8, "attributeCode": "cost", "sortOrder": 3});
+    let (status, id) = app
+        .post("/V1/products/attribute-sets/attributes", payload.clone())
+        .await;
+    assert_eq!(status, 200, "{id}");
+    assert!(id.as_u64().is_some(), "{id}");
+    let cases = [
+        (
+            json!({"attributeSetId": -1, "attributeGroupId": 8, "attributeCode": "cost", "sortOrder": 3}),
+            404,
+            json!({"message": "The AttributeSet with a \"%1\" ID doesn't exist. Verify the attributeSet and try again.", "parameters": [-1]}),
+        ),
+        (
+            json!({"attributeSetId": 4, "attributeGroupId": -1, "attributeCode": "cost", "sortOrder": 3}),
+            404,
+            json!({"message": "The group with the \"%1\" ID doesn't exist. Verify the ID and try again.", "parameters": [-1]}),
+        ),
+        (
+            json!({"attributeSetId": 4, "attributeGroupId": 8, "attributeCode": "badCode", "sortOrder": 3}),
+            404,
+            json!({"message": "The attribute with a \"%1\" attributeCode doesn't exist. Verify the attribute and try again.", "parameters": ["badCode"]}),
+        ),
+        (
+            json!({"attributeSetId": 9, "attributeGroupId": 8, "attributeCode": "cost", "sortOrder": 3}),
+            400,
+            json!({"message": "The attribute group doesn't belong to the attribute set."}),
+        ),
+    ];
+    for (body, status, want) in cases {
+        let (got, r) = app
+            .post("/V1/products/attribute-sets/attributes", body.clone())
+            .await;
+        assert_eq!((got, &r), (status, &want), "{body}");
+    }
+
+    fixture_attribute(&app).await;
+    let (status, _) = app
+        .post(
+            "/V1/products/attribute-sets/attributes",
+            json!({"attributeSetId": 4, "attributeGroupId": 8, "attributeCode": "test_attribute_code_333", "sortOrder": 3}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, list) = app.get("/V1/products/attribute-sets/4/attributes").await;
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .any(|a| a["attribute_code"] == "test_attribute_code_333")
+    );
+    let (status, r) = app
+        .delete("/V1/products/attribute-sets/4/attributes/test_attribute_code_333")
+        .await;
+    assert_eq!((status, r), (200, json!(true)));
+    let (status, r) = app
+        .delete("/V1/products/attribute-sets/4/attributes/test_attribute_code_333")
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        r,
+        json!({"message": "The \"%1\" attribute wasn't found in the \"%2\" attribute set. Enter the attribute and try again.",
+               "parameters": ["test_attribute_code_333", 4]})
+    );
+    let (status, r) = app
+        .delete("/V1/products/attribute-sets/4/attributes/cost")
+        .await;
+    assert_eq!(
+        (status, r),
+        (
+            400,
+            json!({"message": "The system attribute can't be deleted."})
+        )
+    );
+}
+
+/// `ProductAttributeGroupRepositoryTest`: create, update, list, delete, and the
+/// refusals.
+#[tokio::test]
+async fn attribute_groups() {
+    let app = spawn_app().await;
+    let (status, g) = app
+        .post(
+            "/V1/products/attribute-sets/groups",
+            json!({"group": {"attribute_group_name": "empty_attribute_group", "attribute_set_id": 4}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{g}");
+    assert_eq!(g["attribute_group_name"], "empty_attribute_group");
+    assert_eq!(g["attribute_set_id"], 4);
+    let id = g["attribute_group_id"]
+        .as_str()
+        .expect("id as a string")
+        .to_owned();
+    let (status, r) = app
+        .post(
+            "/V1/products/attribute-sets/groups",
+            json!({"group": {"attribute_group_name": "empty_attribute_group", "attribute_set_id": 4}}),
+        )
+        .await;
+    assert_eq!(
+        (status, r),
+        (
+            400,
+            json!({"message": "The attributeGroup can't be saved."})
+        )
+    );
+    let (status, r) = app
+        .post(
+            "/V1/products/attribute-sets/groups",
+            json!({"group": {"attribute_group_name": "x", "attribute_set_id": 9999}}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        r,
+        json!({"message": "No such entity with %fieldName = %fieldValue", "parameters": {"fieldName": "attributeSetId", "fieldValue": 9999}})
+    );
+    let (status, g2) = app
+        .put(
+            "/V1/products/attribute-sets/4/groups",
+            json!({"group": {"attribute_group_id": id, "attribute_group_name": "renamed_group"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{g2}");
+    assert_eq!(g2["attribute_group_name"], "renamed_group");
+    assert_eq!(g2["attribute_group_id"], json!(id));
+
+    let (status, list) = app
+        .get(
+            "/V1/products/attribute-sets/groups/list?searchCriteria[filter_groups][0][filters][0][field]=attribute_set_id\
+             &searchCriteria[filter_groups][0][filters][0][value]=4",
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let items = list["items"].as_array().expect("items");
+    assert!(items.iter().all(|g| g["attribute_set_id"] == 4));
+    assert!(
+        items
+            .iter()
+            .any(|g| g["attribute_group_name"] == "renamed_group")
+    );
+    assert_eq!(
+        items[0]["extension_attributes"]["attribute_group_code"],
+        "product-details"
+    );
+
+    let (status, r) = app
+        .delete(&format!("/V1/products/attribute-sets/groups/{id}"))
+        .await;
+    assert_eq!((status, r), (200, json!(true)));
+    let (status, r) = app
+        .delete(&format!("/V1/products/attribute-sets/groups/{id}"))
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        r,
+        json!({"message": "The group with the \"%1\" ID doesn't exist. Verify the ID and try again.", "parameters": [id.parse::<i64>().expect("id")]})
+    );
+    // `Product Details` of the Default set holds the system attributes.
+    let (status, r) = app.delete("/V1/products/attribute-sets/groups/7").await;
+    assert_eq!(
+        (status, r),
+        (
+            400,
+            json!({"message": "The attribute group can't be deleted because it contains system attributes."})
+        )
+    );
+}
+
+/// An attribute a configurable product is configured by cannot be deleted.
+#[tokio::test]
+async fn an_attribute_in_use_by_a_configurable_stays() {
+    let app = spawn_app().await;
+    let (_, a) = create_attribute(&app, "shade").await;
+    let (status, p) = app
+        .post(
+            "/V1/products",
+            json!({"product": {"sku": "cfg", "name": "Cfg", "type_id": "configurable", "price": 1, "attribute_set_id": 4,
+                   "extension_attributes": {"configurable_product_options": [
+                       {"attribute_id": a["attribute_id"], "label": "Shade", "values": [{"value_index": a["options"][1]["value"]}]}]}}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{p}");
+    let (status, r) = app.delete("/V1/products/attributes/shade").await;
+    assert_eq!(
+        (status, r),
+        (
+            400,
+            json!({"message": "This attribute is used in configurable products."})
+        )
+    );
+}

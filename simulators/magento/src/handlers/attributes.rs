@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
+use crate::attribute_sets as sets;
 use crate::attributes::{self as attrs, Counters};
 use crate::errors::MResult;
 use crate::search;
@@ -75,7 +76,112 @@ pub fn update(ctx: &mut Ctx<'_>) -> MResult<Value> {
 /// `DELETE /V1/products/attributes/{attributeCode}` → `true`.
 pub fn delete(ctx: &mut Ctx<'_>) -> MResult<Value> {
     let code = ctx.param(0).to_owned();
-    attrs::delete(&mut ctx.state.product_attributes, &code)?;
+    if let Some(a) = ctx.state.product_attributes.get(&code) {
+        if a.is_user_defined && ctx.state.products.configures(a.attribute_id) {
+            return Err(crate::errors::MagentoError::bad_request(
+                attrs::m::USED_IN_CONFIGURABLE,
+            ));
+        }
+    }
+    let removed = attrs::delete(&mut ctx.state.product_attributes, &code)?;
+    ctx.state
+        .attribute_set_layout
+        .attribute_deleted(removed.attribute_id);
+    Ok(Value::Bool(true))
+}
+
+fn set_param(ctx: &Ctx<'_>, i: usize, name: &str) -> MResult<i64> {
+    crate::input::to_i64(&Value::String(ctx.param(i).to_owned()), name)
+}
+
+/// `GET /V1/products/attribute-sets/{attributeSetId}/attributes`.
+pub fn set_attributes(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let set = set_param(ctx, 0, "attributeSetId")?;
+    let store = ctx.store_id();
+    let s = &*ctx.state;
+    sets::set_attributes(
+        &s.attribute_set_layout,
+        &s.attribute_sets,
+        &s.product_attributes,
+        set,
+        store,
+    )
+}
+
+/// `POST /V1/products/attribute-sets/attributes`: the assignment's id.
+pub fn assign(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let s = &mut *ctx.state;
+    sets::assign(
+        &mut s.attribute_set_layout,
+        &s.attribute_sets,
+        &s.product_attributes,
+        &ctx.body,
+        &mut s.next.entity_attribute_id,
+    )
+    .map(Value::from)
+}
+
+/// `DELETE /V1/products/attribute-sets/{attributeSetId}/attributes/{attributeCode}`.
+pub fn unassign(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let set = set_param(ctx, 0, "attributeSetId")?;
+    let code = ctx.param(1).to_owned();
+    let s = &mut *ctx.state;
+    sets::unassign(
+        &mut s.attribute_set_layout,
+        &s.attribute_sets,
+        &s.product_attributes,
+        set,
+        &code,
+    )?;
+    Ok(Value::Bool(true))
+}
+
+/// `GET /V1/products/attribute-sets/groups/list?searchCriteria…` (required).
+pub fn groups(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let criteria = search::from_query(&ctx.query, true)?;
+    let rows: Vec<&sets::AttributeGroup> = ctx
+        .state
+        .attribute_set_layout
+        .groups()
+        .filter(|g| {
+            ctx.state.attribute_sets.iter().any(|s| {
+                s.attribute_set_id == g.attribute_set_id
+                    && s.entity_type_id == attrs::PRODUCT_ENTITY_TYPE
+            })
+        })
+        .collect();
+    let (page, total) = criteria.apply(&rows, |g, f| sets::group_field(g, f))?;
+    let items = page.into_iter().map(|g| sets::group_json(g)).collect();
+    Ok(search::result(items, &criteria, total))
+}
+
+fn save_group(ctx: &mut Ctx<'_>, url_set: Option<i64>) -> MResult<Value> {
+    let s = &mut *ctx.state;
+    sets::save_group(
+        &mut s.attribute_set_layout,
+        &s.attribute_sets,
+        &ctx.body,
+        url_set,
+        &mut s.next.attribute_group_id,
+    )
+}
+
+/// `POST /V1/products/attribute-sets/groups`.
+pub fn create_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    save_group(ctx, None)
+}
+
+/// `PUT /V1/products/attribute-sets/{attributeSetId}/groups`.
+pub fn update_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let set = set_param(ctx, 0, "attributeSetId")?;
+    save_group(ctx, Some(set))
+}
+
+/// `DELETE /V1/products/attribute-sets/groups/{groupId}` → `true`.
+pub fn delete_group(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    let id = set_param(ctx, 0, "groupId")?;
+    let s = &mut *ctx.state;
+    sets::delete_group(&mut s.attribute_set_layout, &s.product_attributes, id)?;
     Ok(Value::Bool(true))
 }
 
