@@ -936,6 +936,9 @@ pub struct TokenFailures {
     pub lock_expires_at: i64,
 }
 
+/// Rows [`TokenRequestLog`] keeps per user type at most.
+pub const TOKEN_LOG_CAPACITY: usize = 10_000;
+
 /// `oauth_token_request_log`: failed token requests per user type and user name (the
 /// name as MySQL compares it, lower-cased), whatever the name is (an unknown one
 /// counts too).
@@ -977,13 +980,23 @@ impl TokenRequestLog {
     /// `now_unix + timeout_secs`.
     pub fn log_failure(&mut self, user: TokenUser, name: &str, now_unix: i64, timeout_secs: i64) {
         let expires = now_unix.saturating_add(timeout_secs);
-        let row = self
-            .table_mut(user)
-            .entry(name.to_lowercase())
-            .or_insert(TokenFailures {
-                failures_count: 0,
-                lock_expires_at: expires,
-            });
+        let key = name.to_lowercase();
+        let table = self.table_mut(user);
+        if !table.contains_key(&key) && table.len() >= TOKEN_LOG_CAPACITY {
+            // Bounded memory: expired rows go first (Magento's cleanup cron), then the
+            // first names in order, so that a flood of made-up names cannot grow the
+            // table without end.
+            table.retain(|_, r| r.lock_expires_at > now_unix);
+            while table.len() >= TOKEN_LOG_CAPACITY {
+                if table.pop_first().is_none() {
+                    break;
+                }
+            }
+        }
+        let row = table.entry(key).or_insert(TokenFailures {
+            failures_count: 0,
+            lock_expires_at: expires,
+        });
         if row.lock_expires_at <= now_unix {
             row.failures_count = 0;
         }
@@ -1814,6 +1827,22 @@ pub fn check_filter_fields(criteria: &crate::search::SearchCriteria) -> MResult<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_token_request_log_stays_bounded() {
+        let mut log = TokenRequestLog::default();
+        let n = TOKEN_LOG_CAPACITY + 50;
+        for i in 0..n {
+            log.log_failure(TokenUser::Customer, &format!("u{i}@x.test"), 1_000, 1800);
+        }
+        assert_eq!(log.customer.len(), TOKEN_LOG_CAPACITY);
+        // The newest name is kept and counted.
+        let last = format!("u{}@x.test", n - 1);
+        assert_eq!(log.failures(TokenUser::Customer, &last, 1_001), 1);
+        // Once the rows have expired, a new name clears them instead.
+        log.log_failure(TokenUser::Customer, "late@x.test", 10_000, 1800);
+        assert_eq!(log.customer.len(), 1);
+    }
+
     use super::*;
 
     #[test]

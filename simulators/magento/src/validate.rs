@@ -953,6 +953,13 @@ fn token_request_log(s: &State) -> Checked {
                 "token_request_log.{kind}: user name {name:?} must be lower-case"
             ));
         }
+        if rows.len() > crate::customers::TOKEN_LOG_CAPACITY {
+            return Err(format!(
+                "token_request_log.{kind}: {} rows, more than the {} kept",
+                rows.len(),
+                crate::customers::TOKEN_LOG_CAPACITY
+            ));
+        }
     }
     Ok(())
 }
