@@ -542,23 +542,8 @@ async fn product_values_are_checked_against_the_attributes() {
 async fn attributes_round_trip_through_the_state() {
     let app = spawn_app().await;
     create_attribute(&app, "kept_attr").await;
-    let client = reqwest::Client::new();
-    let url = format!("{}/__sim/state", app.handle.base_url());
-    let state: Value = client
-        .get(&url)
-        .send()
-        .await
-        .expect("export")
-        .json()
-        .await
-        .expect("json");
-    let status = client
-        .put(&url)
-        .json(&state)
-        .send()
-        .await
-        .expect("import")
-        .status();
+    let state = app.export_state().await;
+    let (status, _) = app.import_state(&state).await;
     assert_eq!(status, 200);
     let (status, a) = app.get("/V1/products/attributes/kept_attr").await;
     assert_eq!(status, 200, "{a}");
@@ -571,9 +556,9 @@ async fn attributes_round_trip_through_the_state() {
     let mut copy = list[0].clone();
     copy["attribute_id"] = json!(9999);
     list.push(copy);
-    let response = client.put(&url).json(&bad).send().await.expect("import");
-    assert_eq!(response.status(), 400);
-    let text = response.text().await.expect("body");
+    let (status, body) = app.import_state(&bad).await;
+    assert_eq!(status, 400);
+    let text = body.to_string();
     assert!(text.contains("listed twice"), "{text}");
 }
 

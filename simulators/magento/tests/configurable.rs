@@ -502,23 +502,8 @@ async fn product_save_checks_the_links() {
     );
 
     // The store with its configurable round-trips through the state.
-    let client = reqwest::Client::new();
-    let url = format!("{}/__sim/state", app.handle.base_url());
-    let state: Value = client
-        .get(&url)
-        .send()
-        .await
-        .expect("export")
-        .json()
-        .await
-        .expect("json");
-    let status = client
-        .put(&url)
-        .json(&state)
-        .send()
-        .await
-        .expect("import")
-        .status();
+    let state = app.export_state().await;
+    let (status, _) = app.import_state(&state).await;
     assert_eq!(status, 200);
     let (_, again) = app.get("/V1/products/cfg").await;
     assert_eq!(again["extension_attributes"], p["extension_attributes"]);

@@ -57,29 +57,6 @@ impl TestApp {
         .await
     }
 
-    async fn export(&self) -> Value {
-        let resp = self
-            .client
-            .get(format!("{}/__sim/state", self.handle.base_url()))
-            .send()
-            .await
-            .expect("export");
-        assert_eq!(resp.status().as_u16(), 200);
-        resp.json().await.expect("state JSON")
-    }
-
-    async fn import(&self, state: Value) -> (u16, Value) {
-        let resp = self
-            .client
-            .put(format!("{}/__sim/state", self.handle.base_url()))
-            .json(&state)
-            .send()
-            .await
-            .expect("import");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.expect("import JSON"))
-    }
-
     fn advance(&self, by: Duration) {
         let by = std::time::Duration::try_from(by).expect("a forward step");
         self.handle.core().clock.advance(by);
@@ -398,13 +375,13 @@ async fn groups_round_trip_and_bad_ones_are_refused_on_import() {
     let (_, group) = app
         .post("/V1/customerGroups", json!({"group": {"code": "VIP"}}))
         .await;
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(
         state["customer_groups"]["4"],
         json!({"id": 4, "code": "VIP", "tax_class_id": 3})
     );
     assert_eq!(state["next"]["customer_group_id"], 5);
-    assert_eq!(app.import(state.clone()).await.0, 200);
+    assert_eq!(app.import_state(&state).await.0, 200);
     assert_eq!(app.get("/V1/customerGroups/4").await, (200, group));
 
     for (change, needle) in [
@@ -425,14 +402,14 @@ async fn groups_round_trip_and_bad_ones_are_refused_on_import() {
         for (k, v) in change.as_object().expect("object") {
             bad["customer_groups"][k] = v.clone();
         }
-        let (status, body) = app.import(bad).await;
+        let (status, body) = app.import_state(&bad).await;
         assert_eq!(status, 400, "{body}");
         let error = body["error"].as_str().expect("error");
         assert!(error.contains(needle), "{needle:?} in {error:?}");
     }
     let mut bad = state.clone();
     bad["settings"]["default_customer_group"] = json!(42);
-    let (status, body) = app.import(bad).await;
+    let (status, body) = app.import_state(&bad).await;
     assert_eq!(status, 400, "{body}");
     assert!(
         body["error"]
@@ -445,8 +422,8 @@ async fn groups_round_trip_and_bad_ones_are_refused_on_import() {
         .as_object_mut()
         .expect("groups")
         .remove("0");
-    assert_eq!(app.import(bad).await.0, 400);
-    assert_eq!(app.export().await, state);
+    assert_eq!(app.import_state(&bad).await.0, 400);
+    assert_eq!(app.export_state().await, state);
 }
 
 // ---------------------------------------------------------------------------
@@ -471,7 +448,7 @@ async fn ten_wrong_passwords_lock_the_account_for_ten_minutes() {
     for _ in 0..9 {
         assert_eq!(app.customer_token(EMAIL, "Wrong-pass1").await, refused);
     }
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(state["customers"][&id]["failures_num"], 9);
     assert_eq!(
         state["customers"][&id]["first_failure"],
@@ -480,14 +457,14 @@ async fn ten_wrong_passwords_lock_the_account_for_ten_minutes() {
     assert_eq!(state["customers"][&id]["lock_expires"], Value::Null);
     // Nine failures: the right password still works and clears the count.
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await.0, 200);
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(state["customers"][&id]["failures_num"], 0);
     assert_eq!(state["customers"][&id]["first_failure"], Value::Null);
 
     for _ in 0..10 {
         assert_eq!(app.customer_token(EMAIL, "Wrong-pass1").await, refused);
     }
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(state["customers"][&id]["failures_num"], 10);
     assert_eq!(
         state["customers"][&id]["lock_expires"],
@@ -506,11 +483,14 @@ async fn ten_wrong_passwords_lock_the_account_for_ten_minutes() {
     app.advance(Duration::seconds(599));
     // A second before `lock_expires` the account is still locked; at it, it is not.
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await, refused);
-    assert_eq!(app.export().await["customers"][&id]["failures_num"], 10);
+    assert_eq!(
+        app.export_state().await["customers"][&id]["failures_num"],
+        10
+    );
     app.advance(Duration::seconds(1));
     let (status, token) = app.customer_token(EMAIL, PASSWORD).await;
     assert_eq!(status, 200, "{token}");
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(state["customers"][&id]["failures_num"], 0);
     assert_eq!(state["customers"][&id]["lock_expires"], Value::Null);
     let (status, me) = app
@@ -530,7 +510,7 @@ async fn a_failure_after_an_expired_lock_starts_a_new_count() {
     }
     app.advance(Duration::minutes(11));
     assert_eq!(app.customer_token(EMAIL, "Wrong-pass1").await.0, 401);
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(state["customers"][&id]["failures_num"], 1);
     assert_eq!(
         state["customers"][&id]["first_failure"],
@@ -553,24 +533,27 @@ async fn the_lockout_thresholds_are_settings() {
         app.customer_token(EMAIL, "Wrong-pass1").await;
     }
     assert_eq!(
-        app.export().await["customers"][&id]["lock_expires"],
+        app.export_state().await["customers"][&id]["lock_expires"],
         "2025-07-21 20:50:08"
     );
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await.0, 401);
     app.advance(Duration::seconds(61));
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await.0, 200);
 
-    let mut state = app.export().await;
+    let mut state = app.export_state().await;
     state["settings"]["customer_lockout_failures"] = json!(0);
-    assert_eq!(app.import(state).await.0, 200);
+    assert_eq!(app.import_state(&state).await.0, 200);
     for _ in 0..5 {
         app.customer_token(EMAIL, "Wrong-pass1").await;
     }
-    assert_eq!(app.export().await["customers"][&id]["failures_num"], 0);
+    assert_eq!(
+        app.export_state().await["customers"][&id]["failures_num"],
+        0
+    );
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await.0, 200);
-    let mut state = app.export().await;
+    let mut state = app.export_state().await;
     state["settings"]["customer_lockout_minutes"] = json!(-1);
-    assert_eq!(app.import(state).await.0, 400);
+    assert_eq!(app.import_state(&state).await.0, 400);
 }
 
 /// `RequestThrottler`: with Magento's defaults the token endpoint refuses a user name
@@ -595,7 +578,7 @@ async fn the_token_throttle_refuses_a_name_after_six_failures() {
     // Throttled: refused before the password is looked at (the customer's own count
     // stays at six).
     assert_eq!(app.customer_token(EMAIL, PASSWORD).await, refused);
-    let state = app.export().await;
+    let state = app.export_state().await;
     assert_eq!(state["customers"][&id]["failures_num"], 6);
     assert_eq!(
         state["token_request_log"]["customer"][EMAIL]["failures_count"],
@@ -609,13 +592,13 @@ async fn the_token_throttle_refuses_a_name_after_six_failures() {
             .await;
     }
     assert_eq!(
-        app.export().await["token_request_log"]["customer"]["nobody@example.com"]["failures_count"],
+        app.export_state().await["token_request_log"]["customer"]["nobody@example.com"]["failures_count"],
         6
     );
-    let mut bad = app.export().await;
+    let mut bad = app.export_state().await;
     bad["token_request_log"]["customer"]["Nobody@example.com"] =
         json!({"failures_count": 1, "lock_expires_at": 0});
-    let (status, body) = app.import(bad).await;
+    let (status, body) = app.import_state(&bad).await;
     assert_eq!(status, 400, "{body}");
     assert!(
         body["error"]
@@ -795,7 +778,7 @@ impl TestApp {
     }
 
     async fn rp_token(&self, id: &Value) -> String {
-        self.export().await["customers"][id.to_string()]["rp_token"]
+        self.export_state().await["customers"][id.to_string()]["rp_token"]
             .as_str()
             .expect("a reset token")
             .to_owned()
@@ -1244,8 +1227,8 @@ async fn the_group_and_address_indexes_follow_every_change() {
         app.get(&format!("/V1/customers/addresses/{gone}")).await.0,
         404
     );
-    let state = app.export().await;
-    assert_eq!(app.import(state).await.0, 200);
+    let state = app.export_state().await;
+    assert_eq!(app.import_state(&state).await.0, 200);
     check(&app, "an import");
     assert_eq!(
         app.delete(&format!("/V1/customerGroups/{}", groups[1]))

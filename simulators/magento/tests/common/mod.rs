@@ -85,6 +85,31 @@ impl TestApp {
         (status, body)
     }
 
+    /// `GET /__sim/state`: the whole store.
+    pub(crate) async fn export_state(&self) -> Value {
+        let resp = self
+            .client
+            .get(format!("{}/__sim/state", self.handle.base_url()))
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(resp.status().as_u16(), 200);
+        resp.json().await.expect("state JSON")
+    }
+
+    /// `PUT /__sim/state`: status and answer.
+    pub(crate) async fn import_state(&self, state: &Value) -> (u16, Value) {
+        let resp = self
+            .client
+            .put(format!("{}/__sim/state", self.handle.base_url()))
+            .json(state)
+            .send()
+            .await
+            .expect("import");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("import JSON"))
+    }
+
     /// The value of custom attribute `code` of a product answer.
     pub(crate) fn attribute(product: &Value, code: &str) -> Option<Value> {
         product["custom_attributes"]
