@@ -611,3 +611,109 @@ pub fn child_for<'s>(
             })
         })
 }
+
+/// Variations [`generate_variation`] builds at most: past this PHP would run out of
+/// memory (a 500); the simulator answers the masked 500 instead of growing.
+pub const MAX_VARIATIONS: usize = 10_000;
+
+/// `PUT /V1/configurable-products/variation` (`ConfigurableProductManagement::
+/// generateVariation`): one unsaved simple product per combination of the options'
+/// values, first option outermost — SKU and name the product's with `-<value>` per
+/// option, its price, status 1, not visible individually, the values as custom
+/// attributes. An option names its attribute by code or id.
+pub fn generate_variation(state: &State, body: &Value) -> MResult<Value> {
+    let product = input::arg(body, "product")?;
+    let text = |key: &str| -> MResult<String> {
+        Ok(input::field(product, key)
+            .map(|v| input::to_string(v, key))
+            .transpose()?
+            .unwrap_or_default())
+    };
+    let sku = text("sku")?;
+    let name = text("name")?;
+    let price = input::field(product, "price")
+        .map(|v| input::to_f64(v, "price"))
+        .transpose()?;
+    let options = input::arg(body, "options")?;
+    let options = options
+        .as_array()
+        .ok_or_else(|| input::type_error("options", options, "array"))?;
+    let mut axes: Vec<(String, Vec<String>)> = Vec::with_capacity(options.len());
+    let mut total: usize = 1;
+    for o in options {
+        let key = input::field(o, "attribute_id")
+            .map(|v| input::to_string(v, "attribute_id"))
+            .transpose()?
+            .unwrap_or_default();
+        let attribute = state
+            .product_attributes
+            .get(&key)
+            .or_else(|| {
+                key.parse()
+                    .ok()
+                    .and_then(|id| state.product_attributes.by_id(id))
+            })
+            .ok_or_else(|| attributes::no_such_attribute(&key))?;
+        let values: Vec<String> = match input::field(o, "values") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| input::field(v, "value_index"))
+                .map(|v| input::to_string(v, "value_index"))
+                .collect::<MResult<_>>()?,
+            _ => Vec::new(),
+        };
+        total = total.saturating_mul(values.len());
+        axes.push((attribute.attribute_code.clone(), values));
+    }
+    if total > MAX_VARIATIONS {
+        return Err(MagentoError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "Allowed memory size exhausted",
+        ));
+    }
+    let mut combos: Vec<Vec<&str>> = vec![Vec::new()];
+    for (_, values) in &axes {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| {
+                values.iter().map(move |v| {
+                    let mut next = c.clone();
+                    next.push(v.as_str());
+                    next
+                })
+            })
+            .collect();
+    }
+    if axes.is_empty() {
+        combos.clear();
+    }
+    Ok(Value::Array(
+        combos
+            .into_iter()
+            .map(|combo| {
+                let suffix: String = combo.iter().map(|v| format!("-{v}")).collect();
+                let mut o = serde_json::Map::new();
+                o.insert("sku".into(), json!(format!("{sku}{suffix}")));
+                o.insert("name".into(), json!(format!("{name}{suffix}")));
+                if let Some(p) = price {
+                    o.insert("price".into(), input::num(p));
+                }
+                o.insert("status".into(), json!(1));
+                o.insert("visibility".into(), json!(1));
+                o.insert("extension_attributes".into(), json!([]));
+                o.insert("product_links".into(), json!([]));
+                o.insert("tier_prices".into(), json!([]));
+                o.insert(
+                    "custom_attributes".into(),
+                    Value::Array(
+                        axes.iter()
+                            .zip(&combo)
+                            .map(|((code, _), v)| json!({"attribute_code": code, "value": v}))
+                            .collect(),
+                    ),
+                );
+                Value::Object(o)
+            })
+            .collect(),
+    ))
+}

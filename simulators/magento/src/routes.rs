@@ -710,6 +710,12 @@ fn declarations() -> Vec<Decl> {
             configurable::add_child,
         ),
         (
+            M::PUT,
+            "/V1/configurable-products/variation",
+            PRODUCTS,
+            configurable::variation,
+        ),
+        (
             M::GET,
             "/V1/configurable-products/:sku/options/:id",
             PRODUCTS,

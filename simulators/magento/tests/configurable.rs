@@ -608,3 +608,54 @@ async fn a_child_is_bought_through_a_guest_cart_and_shipped_with_a_track() {
     assert_eq!(shipment["tracks"][0]["track_number"], "1Z999");
     assert_eq!(shipment["items"][0]["sku"], "simple_20");
 }
+
+/// `ConfigurableProductManagementTest::testGetVariation`, and two options' combinations.
+#[tokio::test]
+async fn generate_variation() {
+    let app = spawn_app().await;
+    let (_, values) = configurable_attribute(&app).await;
+    let v = &values[0];
+    let (status, r) = app
+        .put(
+            "/V1/configurable-products/variation",
+            json!({"product": {"sku": "test", "price": 10},
+                   "options": [{"attribute_id": "test_configurable", "values": [{"value_index": v}]}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        r,
+        json!([{"sku": format!("test-{v}"), "name": format!("-{v}"), "price": 10, "status": 1, "visibility": 1,
+                "extension_attributes": [], "product_links": [], "tier_prices": [],
+                "custom_attributes": [{"attribute_code": "test_configurable", "value": v}]}])
+    );
+    let (status, r) = app
+        .put(
+            "/V1/configurable-products/variation",
+            json!({"product": {"sku": "t", "name": "T", "price": 5},
+                   "options": [{"attribute_id": "test_configurable", "values": [{"value_index": values[0]}, {"value_index": values[1]}]},
+                               {"attribute_id": "93", "values": [{"value_index": 7}]}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let skus: Vec<&str> = r
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|p| p["sku"].as_str())
+        .collect();
+    assert_eq!(
+        skus,
+        [format!("t-{}-7", values[0]), format!("t-{}-7", values[1])]
+    );
+    // Nothing is saved.
+    let (status, _) = app.get(&format!("/V1/products/t-{}-7", values[0])).await;
+    assert_eq!(status, 404);
+    let (status, r) = app
+        .put(
+            "/V1/configurable-products/variation",
+            json!({"product": {"sku": "t"}, "options": [{"attribute_id": "nope", "values": [{"value_index": 1}]}]}),
+        )
+        .await;
+    assert_eq!(status, 404, "{r}");
+}

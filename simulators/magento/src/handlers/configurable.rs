@@ -59,3 +59,8 @@ pub fn delete_option(ctx: &mut Ctx<'_>) -> MResult<Value> {
     conf::delete_option(ctx.state, &sku, &id, ctx.now)?;
     Ok(Value::Bool(true))
 }
+
+/// `PUT /V1/configurable-products/variation`: the variations, not saved.
+pub fn variation(ctx: &mut Ctx<'_>) -> MResult<Value> {
+    conf::generate_variation(ctx.state, &ctx.body)
+}
